@@ -1,0 +1,46 @@
+"""minigrad: a deep-learning framework small enough to read in an afternoon."""
+
+import importlib
+
+from . import nn, random
+from .factories import arange, ones, rand, randn, zeros
+from .gradcheck import GradcheckError, gradcheck
+from .ops import (
+    abs,
+    argmax,
+    clip,
+    concatenate,
+    exp,
+    leaky_relu,
+    log,
+    log_softmax,
+    matmul,
+    max,
+    maximum,
+    mean,
+    minimum,
+    permute,
+    relu,
+    sigmoid,
+    softmax,
+    sqrt,
+    stack,
+    sum,
+    tanh,
+    transpose,
+    where,
+)
+from .random import manual_seed
+from .serialization import load, save
+from .tensor import Tensor, is_grad_enabled, no_grad, tensor, topological_order
+
+__version__ = "0.1.0"
+
+# Loaded on first use, so that `import minigrad` stays fast and compiles nothing.
+_LAZY_SUBMODULES = {"optim", "data", "viz", "plots", "cli"}
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'minigrad' has no attribute {name!r}")

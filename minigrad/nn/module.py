@@ -1,0 +1,151 @@
+"""Module and Parameter: the containers that let a model find, save and load its own weights."""
+
+from collections import namedtuple
+
+import numpy as np
+
+from ..tensor import Tensor
+
+IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+
+class Parameter(Tensor):
+    """A Tensor that is a model's weight: it requires grad, and a Module that holds it registers it."""
+
+    __slots__ = ()
+
+    def __init__(self, data, requires_grad=True):
+        super().__init__(data, requires_grad=requires_grad)
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class Module:
+    """Base class of every layer and model, with PyTorch's behaviour.
+
+    Assigning a Parameter or a Module to an attribute registers it, so `parameters()`,
+    `state_dict()` and `zero_grad()` find it. Subclasses define `forward`; call the module itself.
+    """
+
+    def __init__(self):
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "training", True)
+
+    def __setattr__(self, name, value):
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(
+                f"{type(self).__name__}: call super().__init__() before assigning attributes"
+            )
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        if isinstance(value, Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+
+    def forward(self, *args, **kwargs):
+        """The computation; subclasses define it."""
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # ----- walking the tree -----
+    def named_children(self):
+        """(name, module) for each direct sub-module."""
+        return iter(self._modules.items())
+
+    def children(self):
+        """Each direct sub-module."""
+        return iter(self._modules.values())
+
+    def named_modules(self, prefix=""):
+        """(dotted name, module) for this module and every module below it."""
+        yield prefix, self
+        for name, child in self._modules.items():
+            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+
+    def modules(self):
+        """This module and every module below it."""
+        return (module for _, module in self.named_modules())
+
+    def named_parameters(self):
+        """(dotted name, parameter) for every parameter, each shared parameter once: `0.weight`, ..."""
+        seen = set()
+        for prefix, module in self.named_modules():
+            for name, param in module._parameters.items():
+                if param is not None and param not in seen:
+                    seen.add(param)
+                    yield (f"{prefix}.{name}" if prefix else name), param
+
+    def parameters(self):
+        """Every parameter (what you hand to an optimizer)."""
+        return (param for _, param in self.named_parameters())
+
+    # ----- training helpers -----
+    def zero_grad(self, set_to_none=True):
+        """Forget the gradients of every parameter (set them to None, or to zeros)."""
+        for param in self.parameters():
+            if set_to_none or param.grad is None:
+                param.grad = None
+            else:
+                param.grad[...] = 0
+
+    def train(self, mode=True):
+        """Set training mode on this module and all below it (layers like dropout would read it)."""
+        for module in self.modules():
+            object.__setattr__(module, "training", bool(mode))
+        return self
+
+    def eval(self):
+        """Set evaluation mode (`train(False)`)."""
+        return self.train(False)
+
+    # ----- saving and loading -----
+    def state_dict(self) -> dict:
+        """A dict of dotted name -> numpy array copy of each parameter (PyTorch's key names)."""
+        return {name: param.data.copy() for name, param in self.named_parameters()}
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy arrays into the parameters, in place. With strict, keys must match exactly.
+
+        Returns (missing_keys, unexpected_keys). Shapes must always match.
+        """
+        params = dict(self.named_parameters())
+        missing = [key for key in params if key not in state_dict]
+        unexpected = [key for key in state_dict if key not in params]
+        if strict and (missing or unexpected):
+            raise RuntimeError(
+                f"{type(self).__name__}.load_state_dict: missing keys {missing},"
+                f" unexpected keys {unexpected}"
+            )
+        for key, param in params.items():
+            if key not in state_dict:
+                continue
+            value = state_dict[key]
+            value = np.asarray(value.data if isinstance(value, Tensor) else value)
+            if value.shape != param.shape:
+                raise RuntimeError(
+                    f"{type(self).__name__}.load_state_dict: {key!r} has shape {value.shape}"
+                    f" in the state dict but {param.shape} in the model"
+                )
+            # In place, so that anything holding this array (an optimizer's view) stays valid.
+            param.data[...] = value
+        return IncompatibleKeys(missing, unexpected)
+
+    # ----- printing -----
+    def extra_repr(self) -> str:
+        """The text inside this module's parentheses in its repr (for example Linear's sizes)."""
+        return ""
+
+    def __repr__(self):
+        lines = [
+            f"({name}): " + repr(child).replace("\n", "\n  ")
+            for name, child in self._modules.items()
+        ]
+        if not lines:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
