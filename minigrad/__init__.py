@@ -35,6 +35,13 @@ from .serialization import load, save
 from .tensor import Tensor, is_grad_enabled, no_grad, tensor, topological_order
 
 __version__ = "0.1.0"
+__all__ = [
+    "Tensor", "tensor", "no_grad", "is_grad_enabled", "topological_order", "manual_seed",
+    "zeros", "ones", "randn", "rand", "arange", "gradcheck", "GradcheckError", "save", "load",
+    "nn", "random", "abs", "argmax", "clip", "concatenate", "exp", "leaky_relu", "log",
+    "log_softmax", "matmul", "max", "maximum", "mean", "minimum", "permute", "relu", "sigmoid",
+    "softmax", "sqrt", "stack", "sum", "tanh", "transpose", "where",
+]
 
 # Loaded on first use, so that `import minigrad` stays fast and compiles nothing.
 _LAZY_SUBMODULES = {"optim", "data", "viz", "plots", "cli"}

@@ -284,7 +284,7 @@ def _has_no_repeats(index):
     """True for indices that cannot select an element twice: ints, slices, None, ..., a bool mask."""
     parts = index if isinstance(index, tuple) else (index,)
     simple = (int, slice, type(None), type(Ellipsis))
-    return all(isinstance(p, simple) or getattr(p, "dtype", None) == bool for p in parts)
+    return all(isinstance(p, simple) or getattr(p, "dtype", None) == np.bool_ for p in parts)
 
 
 @op("getitem")
