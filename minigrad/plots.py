@@ -10,6 +10,7 @@ Every function draws into `ax` when given one, else into a new figure, and retur
 from pathlib import Path
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.figure import Figure
@@ -18,19 +19,14 @@ from matplotlib.ticker import LogLocator, MaxNLocator
 
 from .tensor import Tensor, no_grad
 
-# tab10: distinct, colour-blind-friendlier than the default cycle's neighbours; tab20 beyond ten runs
-_TAB10 = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-]  # fmt: skip
+# tab10's distinct colours, one per class or run; tab20 when there are more than ten runs
+_TAB10 = list(colormaps["tab10"].colors)
 
 
 def _colors(n):
     """n distinct colours: tab10, or tab20's 20 when there are more runs than ten."""
     if n <= len(_TAB10):
         return _TAB10[:n]
-    from matplotlib import colormaps
-
     return [colormaps["tab20"](i % 20) for i in range(n)]
 
 
@@ -221,8 +217,10 @@ def plot_history(histories, ax=None, title=None, x="epoch"):
         acc_ax.set_ylabel("accuracy")
         acc_ax.set_title("Accuracy")
         if has_test:  # the colours are the runs (left legend); here only what the styles mean
-            styles = [Line2D([], [], color="0.3", label="train"),
-                      Line2D([], [], color="0.3", linestyle="--", label="test")]  # fmt: skip
+            styles = [
+                Line2D([], [], color="0.3", label="train"),
+                Line2D([], [], color="0.3", linestyle="--", label="test"),
+            ]
             acc_ax.legend(handles=styles, loc="best", framealpha=0.9)
     return fig
 
@@ -231,6 +229,8 @@ def _auto_levels(Z, n):
     """n contour levels: log-spaced when Z >= 0 spans over two decades, else evenly spaced."""
     finite = Z[np.isfinite(Z)]
     zmin, zmax = finite.min(), finite.max()
+    if zmax <= zmin:  # a flat function still gets a (single visible) level
+        return np.linspace(zmin - 1, zmax + 1, n), False
     if zmin >= 0 and zmax > 0:
         lowest = max(zmin, zmax * 1e-5)  # a minimum of exactly 0 has no logarithm
         if zmax / lowest > 100:
@@ -273,7 +273,12 @@ def plot_trajectories(
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     with np.errstate(all="ignore"):
         Z = np.asarray(fn(gx, gy), dtype=np.float64)
-    if isinstance(levels, int):
+    if Z.shape != gx.shape or not np.isfinite(Z).any():
+        raise ValueError(
+            f"plot_trajectories: fn(x, y) must return finite values of the grid's shape {gx.shape}, "
+            f"got shape {Z.shape}"
+        )
+    if isinstance(levels, (int, np.integer)):
         levels, log_levels = _auto_levels(Z, levels)
     else:
         levels = np.asarray(levels, dtype=np.float64)
@@ -281,29 +286,61 @@ def plot_trajectories(
 
     fig, ax = _new_figure((7, 6)) if ax is None else (ax.figure, ax)
     norm = LogNorm(levels[0], levels[-1]) if log_levels else None
-    filled = ax.contourf(gx, gy, Z, levels=levels, cmap="Greys_r", norm=norm, alpha=0.35,
-                         extend="both")  # fmt: skip
+    filled = ax.contourf(
+        gx, gy, Z, levels=levels, cmap="Greys_r", norm=norm, alpha=0.35, extend="both"
+    )
     ticks = LogLocator() if log_levels else MaxNLocator(8)
     fig.colorbar(filled, ax=ax, label="f(x, y)", ticks=ticks, aspect=40, pad=0.02)
     ax.contour(gx, gy, Z, levels=levels, colors="0.45", linewidths=0.6)
     for (name, points), color in zip(arrays.items(), _colors(len(arrays)), strict=True):
-        ax.plot(points[:, 0], points[:, 1], "-", color=color, linewidth=1.6, marker=".",
-                markersize=3, label=name)  # fmt: skip
-        ax.plot(*points[0], "o", markersize=8, markerfacecolor="white", markeredgecolor=color,
-                markeredgewidth=1.8, label="_start")  # fmt: skip
-        ax.plot(*points[-1], "X", markersize=10, color=color, markeredgecolor="black",
-                markeredgewidth=0.7, label="_end")  # fmt: skip
+        ax.plot(
+            points[:, 0],
+            points[:, 1],
+            "-",
+            color=color,
+            linewidth=1.6,
+            marker=".",
+            markersize=3,
+            label=name,
+        )
+        ax.plot(
+            *points[0],
+            "o",
+            markersize=8,
+            markerfacecolor="white",
+            markeredgecolor=color,
+            markeredgewidth=1.8,
+            label="_start",
+        )
+        ax.plot(
+            *points[-1],
+            "X",
+            markersize=10,
+            color=color,
+            markeredgecolor="black",
+            markeredgewidth=0.7,
+            label="_end",
+        )
     markers = [
-        Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
-               markeredgecolor="black", label="start"),
-        Line2D([], [], linestyle="none", marker="X", color="0.5", markeredgecolor="black",
-               label="end"),
-    ]  # fmt: skip
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markerfacecolor="white",
+            markeredgecolor="black",
+            label="start",
+        ),
+        Line2D(
+            [], [], linestyle="none", marker="X", color="0.5", markeredgecolor="black", label="end"
+        ),
+    ]
     if minimum is not None:
         markers.append(
-            ax.plot(*minimum, "*", markersize=16, color="gold", markeredgecolor="black",
-                    label="minimum")[0]
-        )  # fmt: skip
+            ax.plot(
+                *minimum, "*", markersize=16, color="gold", markeredgecolor="black", label="minimum"
+            )[0]
+        )
     handles, _ = ax.get_legend_handles_labels()
     handles = [h for h in handles if h.get_label() != "minimum"] + markers
     ax.legend(handles=handles, loc="best", framealpha=0.9, fontsize="small")
