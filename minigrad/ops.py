@@ -8,6 +8,7 @@ and (in Tensor.backward) summing a broadcast gradient back to its input's shape.
 
 import builtins
 import functools
+import inspect
 
 import numpy as np
 
@@ -15,12 +16,22 @@ from .tensor import Tensor, record
 
 
 def op(name):
-    """Register a numpy-level `forward(*arrays, **params) -> (out, vjp)` as a Tensor op."""
+    """Register a numpy-level `forward(*arrays, **params) -> (out, vjp)` as a Tensor op.
+
+    A forward that declares a `needs_input_grad` parameter is told which inputs require grad (as in
+    PyTorch's autograd.Function), so that its VJP can skip expensive gradients nobody needs.
+    """
 
     def register(forward):
+        wants_needs = "needs_input_grad" in inspect.signature(forward).parameters
+
         @functools.wraps(forward)
         def apply(*inputs, **params):
             arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+            if wants_needs:
+                params["needs_input_grad"] = [
+                    isinstance(x, Tensor) and x.requires_grad for x in inputs
+                ]
             try:
                 out, vjp = forward(*arrays, **params)
             except (ValueError, IndexError, TypeError) as err:
@@ -89,7 +100,7 @@ def pow(a, exponent):
 
 
 @op("matmul")
-def matmul(a, b):
+def matmul(a, b, needs_input_grad=(True, True)):
     """Matrix product with numpy's rules: 1-D operands are vectors, leading axes are batch axes."""
     out = a @ b
 
@@ -101,11 +112,29 @@ def matmul(a, b):
         b2 = b[:, None] if b.ndim == 1 else b
         g2 = g[..., None, :] if a.ndim == 1 else g
         g2 = g2[..., None] if b.ndim == 1 else g2
-        grad_a = g2 @ np.swapaxes(b2, -1, -2)
-        grad_b = np.swapaxes(a2, -1, -2) @ g2
-        grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
-        grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
+        grad_a = grad_b = None
+        if needs_input_grad[0]:
+            grad_a = g2 @ np.swapaxes(b2, -1, -2)
+            grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
+        if needs_input_grad[1]:
+            grad_b = np.swapaxes(a2, -1, -2) @ g2
+            grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
         return grad_a, grad_b  # batch axes are summed by unbroadcast
+
+    return out, vjp
+
+
+@op("linear")
+def linear(x, weight, bias=None, needs_input_grad=(True, True, True)):
+    """x @ weight.T + bias: a Linear layer as one op (weight has shape (out_features, in_features))."""
+    out = x @ weight.T if bias is None else x @ weight.T + bias
+
+    def vjp(g):
+        rows_g = g.reshape(-1, g.shape[-1])  # every leading axis is a batch axis
+        grad_x = g @ weight if needs_input_grad[0] else None
+        grad_weight = rows_g.T @ x.reshape(-1, x.shape[-1]) if needs_input_grad[1] else None
+        grad_bias = rows_g.sum(axis=0) if bias is not None and needs_input_grad[2] else None
+        return grad_x, grad_weight, grad_bias
 
     return out, vjp
 
@@ -210,19 +239,27 @@ def _axis(axis):
     return tuple(axis) if isinstance(axis, list) else axis
 
 
+def _spread(g, shape):
+    """The gradient of a sum: every input element receives the gradient of the sum it fed into."""
+    spread = np.empty(shape, dtype=g.dtype)
+    spread[...] = g  # broadcasts; a filled array costs less than np.broadcast_to on small arrays
+    return spread
+
+
 @op("sum")
 def sum(a, axis=None, keepdims=False):
     axis = _axis(axis)
-    out = np.sum(a, axis=axis, keepdims=keepdims)
-    return out, lambda g: (np.broadcast_to(_keep_reduced_axes(g, axis, keepdims), a.shape),)
+    out = a.sum(axis=axis, keepdims=keepdims)
+    return out, lambda g: (_spread(_keep_reduced_axes(g, axis, keepdims), a.shape),)
 
 
 @op("mean")
 def mean(a, axis=None, keepdims=False):
     axis = _axis(axis)
-    out = np.mean(a, axis=axis, keepdims=keepdims)
+    out = a.sum(axis=axis, keepdims=keepdims)
     count = builtins.max(a.size, 1) / builtins.max(np.size(out), 1)
-    return out, lambda g: (np.broadcast_to(_keep_reduced_axes(g, axis, keepdims) / count, a.shape),)
+    out = out / count
+    return out, lambda g: (_spread(_keep_reduced_axes(g, axis, keepdims) / count, a.shape),)
 
 
 @op("max")

@@ -141,7 +141,7 @@ class Tensor:
                     f"backward: grad can only be implied for a scalar output, this tensor has shape"
                     f" {self.shape}; pass grad= an array of that shape"
                 )
-            grad = np.ones_like(self.data)
+            grad = np.ones(self.data.shape, self.data.dtype)
         else:
             grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
             if grad.shape != self.shape:
@@ -158,7 +158,8 @@ class Tensor:
                     g = input_grads[slot]
                     if g is None or not parent.requires_grad:
                         continue
-                    g = _fit_to(g, parent)
+                    if g.shape != parent.data.shape or g.dtype != parent.data.dtype:
+                        g = _fit_to(g, parent)
                     pending[parent] = pending[parent] + g if parent in pending else g
             yield node
 
@@ -166,11 +167,11 @@ class Tensor:
         if self.grad is None:
             # A leaf gets its own copy (the same array may flow to several inputs); intermediate
             # gradients are only read, so they may share memory.
-            self.grad = np.array(grad, dtype=self.dtype) if self.is_leaf else grad
-        elif self.is_leaf:
-            self.grad += grad  # in place, so a preallocated grad buffer is filled without a copy
-        else:
+            self.grad = grad if self.parents else grad.copy()
+        elif self.parents:
             self.grad = self.grad + grad
+        else:
+            self.grad += grad  # in place, so a preallocated grad buffer is filled without a copy
 
 
 def _fit_to(grad, tensor):
@@ -201,20 +202,18 @@ def topological_order(root: Tensor, include_constants: bool = False) -> list:
     Iterative depth-first search (no recursion, so a chain of 100,000 ops is fine). By default only
     tensors that require grad are listed: they are the ones backward visits.
     """
-    order, visited = [], set()
-    stack = [(root, False)]
+    order, visited = [], {root}
+    stack = [(root, iter(root.parents))]
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append((node, True))
-        for parent in node.parents:
+        node, parents = stack[-1]
+        for parent in parents:
             if parent not in visited and (include_constants or parent.requires_grad):
-                stack.append((parent, False))
+                visited.add(parent)
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:  # every parent is listed: now the node can be
+            stack.pop()
+            order.append(node)
     return order
 
 
@@ -227,11 +226,14 @@ def record(data, op: str, inputs: tuple, vjp) -> Tensor:
     if not _grad_enabled:
         out.requires_grad, out.op, out.parents, out._vjp, out._slots = False, None, (), None, ()
         return out
-    slots = tuple(i for i, x in enumerate(inputs) if isinstance(x, Tensor))
-    out._slots = slots
-    out.parents = tuple(inputs[i] for i in slots)
+    parents = tuple([x for x in inputs if isinstance(x, Tensor)])
+    if len(parents) == len(inputs):
+        out._slots = range(len(inputs))
+    else:  # constants (Python numbers, arrays) among the inputs are not parents
+        out._slots = tuple([i for i, x in enumerate(inputs) if isinstance(x, Tensor)])
+    out.parents = parents
     out.op = op
-    out.requires_grad = any(p.requires_grad for p in out.parents)
+    out.requires_grad = any([p.requires_grad for p in parents])
     out._vjp = vjp if out.requires_grad else None
     return out
 

@@ -33,8 +33,7 @@ class Linear(Module):
             raise ValueError(
                 f"Linear: input of shape {tuple(x.shape)} should end in in_features={self.in_features}"
             )
-        out = ops.matmul(x, self.weight.T)
-        return out if self.bias is None else out + self.bias
+        return ops.linear(x, self.weight, self.bias)
 
     def extra_repr(self):
         return (

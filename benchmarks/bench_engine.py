@@ -1,0 +1,181 @@
+"""Time one training step (forward, loss, backward, SGD update) of minigrad, hand-written numpy, torch.
+
+    python benchmarks/bench_engine.py [--steps 300]
+
+(a) MLP 2-16-16-1, batch 100, MSE loss: small arrays, so the time is per-op overhead.
+(b) MLP 784-256-256-10, batch 256, cross-entropy: large matmuls, so the time is BLAS.
+The hand-written numpy step does the same arithmetic with backprop written out by hand (no graph):
+it is the floor an autograd engine on numpy can approach. All three run in this one process.
+"""
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+import minigrad as mg
+import minigrad.nn.functional as F
+
+LR = 0.01
+
+
+def median_time(step, steps):
+    """Median wall time of `step()` in microseconds, after a warm-up."""
+    for _ in range(max(10, steps // 10)):
+        step()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e6
+
+
+def make_problem(sizes, batch, classification, seed=0):
+    """Random inputs, targets and initial weights (float32), shared by all three implementations."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
+    if classification:
+        y = rng.integers(0, sizes[-1], batch)
+    else:
+        y = rng.standard_normal((batch, sizes[-1])).astype(np.float32)
+    weights = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        bound = 1 / np.sqrt(fan_in)
+        weights.append(rng.uniform(-bound, bound, (fan_out, fan_in)).astype(np.float32))
+        weights.append(rng.uniform(-bound, bound, fan_out).astype(np.float32))
+    return x, y, weights
+
+
+def minigrad_step(sizes, x, y, weights, classification):
+    model = mg.nn.MLP(sizes)
+    model.load_state_dict({k: w for k, w in zip(model.state_dict(), weights)})
+    params = list(model.parameters())
+    xt, yt = mg.tensor(x), mg.tensor(y)
+    loss_fn = F.cross_entropy if classification else F.mse_loss
+
+    def step():
+        loss = loss_fn(model(xt), yt)
+        for p in params:
+            p.grad = None
+        loss.backward()
+        for p in params:
+            p.data -= LR * p.grad
+
+    return step, model
+
+
+def numpy_step(sizes, x, y, weights, classification):
+    """Forward and backward written out by hand for an MLP with ReLU between layers."""
+    weights = [w.copy() for w in weights]
+    n_layers = len(sizes) - 1
+    onehot = np.eye(sizes[-1], dtype=np.float32)[y] if classification else None
+
+    def step():
+        activations = [x]
+        pre = []
+        h = x
+        for i in range(n_layers):
+            z = h @ weights[2 * i].T + weights[2 * i + 1]
+            pre.append(z)
+            h = np.maximum(z, 0) if i < n_layers - 1 else z
+            activations.append(h)
+        if classification:
+            e = np.exp(h - h.max(axis=1, keepdims=True))
+            p = e / e.sum(axis=1, keepdims=True)
+            grad = (p - onehot) / len(x)
+        else:
+            grad = 2 * (h - y) / h.size
+        for i in reversed(range(n_layers)):
+            if i < n_layers - 1:
+                grad = grad * (pre[i] > 0)
+            grad_w = grad.T @ activations[i]
+            grad_b = grad.sum(axis=0)
+            if i > 0:
+                grad = grad @ weights[2 * i]
+            weights[2 * i] -= LR * grad_w
+            weights[2 * i + 1] -= LR * grad_b
+
+    return step, weights
+
+
+def torch_step(sizes, x, y, weights, classification):
+    import torch
+
+    layers = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        layers += [torch.nn.Linear(fan_in, fan_out), torch.nn.ReLU()]
+    model = torch.nn.Sequential(*layers[:-1])
+    with torch.no_grad():
+        for p, w in zip(model.parameters(), weights):
+            p.copy_(torch.from_numpy(w))
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    loss_fn = torch.nn.functional.cross_entropy if classification else torch.nn.functional.mse_loss
+    params = list(model.parameters())
+
+    def step():
+        loss = loss_fn(model(xt), yt)
+        for p in params:
+            p.grad = None
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= LR * p.grad
+
+    return step
+
+
+def check_agreement(sizes, x, y, weights, classification):
+    """Guard the comparison: one minigrad step and one hand-written step give the same weights."""
+    ours, model = minigrad_step(sizes, x, y, weights, classification)
+    hand, hand_weights = numpy_step(sizes, x, y, weights, classification)
+    ours()
+    hand()
+    for (name, value), expected in zip(model.state_dict().items(), hand_weights):
+        if not np.allclose(value, expected, rtol=1e-4, atol=1e-6):
+            raise AssertionError(f"minigrad and hand-written numpy disagree on {name}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=300)
+    args = parser.parse_args()
+    try:
+        import torch
+
+        torch_version = torch.__version__
+    except ImportError:
+        torch_version = None
+
+    cases = [
+        ("(a) MLP 2-16-16-1, batch 100, MSE", [2, 16, 16, 1], 100, False, 2.5),
+        ("(b) MLP 784-256-256-10, batch 256, CE", [784, 256, 256, 10], 256, True, 1.15),
+    ]
+    print(
+        f"numpy {np.__version__}, torch {torch_version or 'not installed'}; median of {args.steps} steps"
+    )
+    header = "| case | minigrad | hand-written numpy | torch | minigrad / numpy (target) | minigrad / torch |"
+    print(header)
+    print("|" + "---|" * 6)
+    for label, sizes, batch, classification, target in cases:
+        problem = make_problem(sizes, batch, classification)
+        steps = args.steps if classification is False else max(args.steps // 5, 30)
+        check_agreement(sizes, *problem, classification)
+        ours = median_time(minigrad_step(sizes, *problem, classification)[0], steps)
+        hand = median_time(numpy_step(sizes, *problem, classification)[0], steps)
+        theirs = (
+            median_time(torch_step(sizes, *problem, classification), steps)
+            if torch_version
+            else None
+        )
+        torch_cell = f"{theirs:,.0f} us" if theirs else "n/a"
+        ratio_torch = f"{ours / theirs:.2f}x" if theirs else "n/a"
+        print(
+            f"| {label} | {ours:,.0f} us | {hand:,.0f} us | {torch_cell} |"
+            f" {ours / hand:.2f}x ({target}x) | {ratio_torch} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
