@@ -198,7 +198,12 @@ def plot_history(histories, ax=None, title=None, x="epoch"):
         return np.arange(1, len(history[key]) + 1) if x == "epoch" else history[x]
 
     for (name, history), color in zip(histories.items(), _colors(len(histories)), strict=True):
-        loss_ax.plot(xs(history, "loss"), history["loss"], color=color, label=name)
+        losses = np.asarray(history["loss"], dtype=np.float64)
+        label = name
+        if (losses <= 0).any():  # the log axis hides a loss of 0: say so rather than stop silently
+            label += f" (loss 0 from {_X_LABELS.get(x, x).split(' ')[0]} "
+            label += f"{xs(history, 'loss')[np.argmax(losses <= 0)]:g}, not shown)"
+        loss_ax.plot(xs(history, "loss"), losses, color=color, label=label)
         if "test_loss" in history:
             loss_ax.plot(xs(history, "test_loss"), history["test_loss"], "--", color=color)
         if acc_ax is not None:
@@ -212,6 +217,8 @@ def plot_history(histories, ax=None, title=None, x="epoch"):
     for a in (loss_ax, acc_ax):
         if a is not None:
             a.set_xlabel(_X_LABELS.get(x, x))
+            if x == "epoch":
+                a.xaxis.set_major_locator(MaxNLocator(integer=True))
             a.grid(True, which="major", alpha=0.3)
     if acc_ax is not None:
         acc_ax.set_ylabel("accuracy")
@@ -284,7 +291,8 @@ def plot_trajectories(
         levels = np.asarray(levels, dtype=np.float64)
         log_levels = levels.min() > 0 and levels.max() / levels.min() > 100
 
-    fig, ax = _new_figure((7, 6)) if ax is None else (ax.figure, ax)
+    own_figure = ax is None
+    fig, ax = _new_figure((8.5 if len(arrays) > 4 else 7, 6)) if own_figure else (ax.figure, ax)
     norm = LogNorm(levels[0], levels[-1]) if log_levels else None
     filled = ax.contourf(
         gx, gy, Z, levels=levels, cmap="Greys_r", norm=norm, alpha=0.35, extend="both"
@@ -292,11 +300,13 @@ def plot_trajectories(
     ticks = LogLocator() if log_levels else MaxNLocator(8)
     fig.colorbar(filled, ax=ax, label="f(x, y)", ticks=ticks, aspect=40, pad=0.02)
     ax.contour(gx, gy, Z, levels=levels, colors="0.45", linewidths=0.6)
-    for (name, points), color in zip(arrays.items(), _colors(len(arrays)), strict=True):
+    # tab10 colours, then the same colours dashed, then dotted: more distinct than tab20's shades
+    styles = [(_TAB10[i % 10], ("-", "--", ":")[i // 10 % 3]) for i in range(len(arrays))]
+    for (name, points), (color, linestyle) in zip(arrays.items(), styles, strict=True):
         ax.plot(
             points[:, 0],
             points[:, 1],
-            "-",
+            linestyle=linestyle,
             color=color,
             linewidth=1.6,
             marker=".",
@@ -343,7 +353,10 @@ def plot_trajectories(
         )
     handles, _ = ax.get_legend_handles_labels()
     handles = [h for h in handles if h.get_label() != "minimum"] + markers
-    ax.legend(handles=handles, loc="best", framealpha=0.9, fontsize="small")
+    if own_figure and len(handles) > 7:  # a long legend would hide the paths: put it outside
+        fig.legend(handles=handles, loc="outside right upper", fontsize="small")
+    else:
+        ax.legend(handles=handles, loc="best", framealpha=0.9, fontsize="small")
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_xlabel("x")

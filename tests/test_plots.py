@@ -217,6 +217,11 @@ def test_history_against_wall_time_and_into_given_axes():
     assert ax.get_xlabel() == "wall time (s)"
 
 
+def test_history_says_when_a_loss_of_zero_falls_off_the_log_scale():
+    ax = plot_history({"hinge": {"loss": [1.0, 0.5, 0.0, 0.0]}, "ok": {"loss": [1.0]}}).axes[0]
+    assert legend_texts(ax) == ["hinge (loss 0 from epoch 3, not shown)", "ok"]
+
+
 def test_history_errors():
     with pytest.raises(ValueError, match=r"plot_history: histories must be a non-empty dict"):
         plot_history({})
@@ -281,6 +286,19 @@ def test_trajectories_levels_log_spaced_for_a_wide_positive_range_else_even():
     ax = ax.axes[0]
     np.testing.assert_array_equal(contour_levels(ax)[-1], [1, 10, 100])
     assert ax.get_xlim() == (-1, 1) and ax.get_ylim() == (0, 2)
+
+
+def test_trajectories_beyond_ten_paths_reuse_colours_dashed_and_move_the_legend_outside():
+    paths = {f"run {i}": np.array([[0.0, 0.0], [1.0, i / 10]]) for i in range(12)}
+    fig = plot_trajectories(rosenbrock, paths)
+    ax = fig.axes[0]
+    lines = labelled_lines(ax)
+    styles = [(to_rgb(line.get_color()), line.get_linestyle()) for line in lines]
+    assert len(set(styles)) == 12
+    assert [s[1] for s in styles] == ["-"] * 10 + ["--"] * 2
+    assert styles[10][0] == styles[0][0]
+    assert ax.get_legend() is None
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [*paths, "start", "end"]
 
 
 def test_trajectories_errors():
