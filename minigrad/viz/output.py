@@ -1,0 +1,159 @@
+"""Writing pictures: render one graph to a file, and a step-through to frames, a GIF and a web page."""
+
+import io
+from pathlib import Path
+from typing import NamedTuple
+
+import graphviz
+
+FORMATS = ("svg", "png", "pdf")
+GIF_FRAME_MS = 1500
+
+
+def render(graph: graphviz.Digraph, path, fmt: str | None = None) -> Path:
+    """Draw `graph` with Graphviz's `dot` into `path` as svg, png or pdf (default: path's suffix).
+
+    Needs the `dot` program; without it a RuntimeError says how to install it. `graph.source`
+    (the DOT text) is always available without it.
+    """
+    if not isinstance(graph, graphviz.Digraph):
+        raise TypeError(f"render: graph must be a graphviz.Digraph, got {type(graph).__name__}")
+    path = Path(path)
+    fmt = fmt or path.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise ValueError(
+            f"render: fmt must be one of {list(FORMATS)} (or given by the path's suffix),"
+            f" got {fmt!r} for path {str(path)!r}"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_pipe(graph, fmt, "render"))
+    return path
+
+
+class SavedFrames(NamedTuple):
+    """The files save_frames wrote."""
+
+    frames: list  # step_000.png, step_001.png, ...
+    gif: Path | None  # backward.gif, the frames as an animation
+    html: Path | None  # backward.html, one page that steps through the frames
+
+
+def save_frames(
+    frames, out_dir, fmt: str = "png", gif: bool = True, html: bool = True
+) -> SavedFrames:
+    """Write each frame as out_dir/step_000.<fmt>, ..., plus backward.gif and backward.html.
+
+    The GIF loops through the frames; the HTML page holds them as inline SVG with buttons, a
+    slider and the arrow keys to step back and forth, and needs nothing else to open.
+    """
+    _check_frames(frames)
+    if fmt not in FORMATS:
+        raise ValueError(f"save_frames: fmt must be one of {list(FORMATS)}, got {fmt!r}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths, pngs = [], []
+    for k, frame in enumerate(frames):
+        data = _pipe(frame, fmt, "save_frames")
+        paths.append(out_dir / f"step_{k:03d}.{fmt}")
+        paths[-1].write_bytes(data)
+        if gif:
+            pngs.append(data if fmt == "png" else _pipe(frame, "png", "save_frames"))
+    gif_path = _write_gif(pngs, out_dir / "backward.gif") if gif else None
+    html_path = None
+    if html:
+        svgs = [_pipe(frame, "svg", "save_frames").decode("utf-8") for frame in frames]
+        html_path = out_dir / "backward.html"
+        html_path.write_text(step_through_page(svgs), encoding="utf-8")
+    return SavedFrames(paths, gif_path, html_path)
+
+
+def _write_gif(pngs, path):
+    """An endlessly looping GIF; smaller frames are padded with white to the largest one's size."""
+    from PIL import Image  # Pillow comes with matplotlib; imported here so viz loads without it
+
+    images = [Image.open(io.BytesIO(data)).convert("RGB") for data in pngs]
+    width = max(image.width for image in images)
+    height = max(image.height for image in images)
+    canvases = []
+    for image in images:
+        canvas = Image.new("RGB", (width, height), "white")
+        canvas.paste(image, (0, 0))
+        canvases.append(canvas)
+    durations = [GIF_FRAME_MS] * (len(canvases) - 1) + [3 * GIF_FRAME_MS]  # rest on the end
+    canvases[0].save(path, save_all=True, append_images=canvases[1:], duration=durations, loop=0)
+    return path
+
+
+def step_through_page(svgs: list, title: str = "Backpropagation, step by step") -> str:
+    """A self-contained HTML page that shows one SVG at a time, with prev/next and a slider."""
+    figures = "\n".join(f'<div class="frame">{svg[svg.index("<svg") :]}</div>' for svg in svgs)
+    return PAGE.format(title=title, last=len(svgs) - 1, frames=figures)
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+  body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; }}
+  .frame {{ display: none; }}
+  .frame.shown {{ display: block; }}
+  .frame svg {{ max-width: 100%; height: auto; }}
+  #controls {{ margin: 0.5em 0; }}
+  #slider {{ width: 20em; vertical-align: middle; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<div id="controls">
+  <button id="prev">&larr; previous</button>
+  <input id="slider" type="range" min="0" max="{last}" value="0">
+  <button id="next">next &rarr;</button>
+  <span id="caption"></span> (arrow keys work too)
+</div>
+{frames}
+<script>
+  const frames = document.querySelectorAll(".frame");
+  const slider = document.getElementById("slider");
+  function show(k) {{
+    k = Math.max(0, Math.min(frames.length - 1, k));
+    frames.forEach((frame, i) => frame.classList.toggle("shown", i === k));
+    slider.value = k;
+    document.getElementById("caption").textContent = `step ${{k + 1}} of ${{frames.length}}`;
+  }}
+  document.getElementById("prev").onclick = () => show(Number(slider.value) - 1);
+  document.getElementById("next").onclick = () => show(Number(slider.value) + 1);
+  slider.oninput = () => show(Number(slider.value));
+  document.addEventListener("keydown", (event) => {{
+    if (event.key === "ArrowLeft") show(Number(slider.value) - 1);
+    if (event.key === "ArrowRight") show(Number(slider.value) + 1);
+  }});
+  show(0);
+</script>
+</body>
+</html>
+"""
+
+
+def _pipe(graph, fmt, caller):
+    """The picture as bytes, from Graphviz's `dot`, with a helpful error when `dot` is missing."""
+    try:
+        return graph.pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        raise RuntimeError(
+            f"{caller}: Graphviz's `dot` program was not found, and it is needed to draw {fmt}."
+            " Install Graphviz: `sudo apt-get install graphviz` on Debian/Ubuntu,"
+            " `brew install graphviz` on macOS, `conda install graphviz` with conda."
+            " Without it, `graph.source` still gives the DOT text."
+        ) from None
+
+
+def _check_frames(frames):
+    if not isinstance(frames, (list, tuple)) or not frames:
+        raise ValueError("save_frames: frames must be a non-empty list of graphviz.Digraph")
+    for k, frame in enumerate(frames):
+        if not isinstance(frame, graphviz.Digraph):
+            raise TypeError(
+                f"save_frames: frames[{k}] must be a graphviz.Digraph, got {type(frame).__name__}"
+            )
