@@ -9,13 +9,20 @@ before the first step to run the plain-numpy twins instead: slower, but steppabl
 """
 
 import os
+import types
 import warnings
 
 # error_model="numpy": a division by zero gives inf/nan as numpy does, instead of a Python-style
 # check on every division, which also stops LLVM from vectorising the loop (4-6x slower measured).
+# parallel=True: the loops are written with `prange`, and splitting them over the cores paid
+# 2x at 1e5 to 1e7 float32 elements on a 2-core machine while costing ~1 us at 1e3.
 # fastmath stays off: it lets LLVM reorder float operations, and the kernels must match their
 # twins and PyTorch's documented order of operations.
-JIT_OPTIONS = {"cache": True, "error_model": "numpy"}
+JIT_OPTIONS = {"cache": True, "error_model": "numpy", "parallel": True}
+
+# Kernels loop with `for i in prange(n)`. Run as plain Python (the twins' world, or with the JIT
+# disabled) prange is range; compile_kernel swaps in numba.prange, which marks the loop parallel.
+prange = range
 
 
 def jit_disabled():
@@ -28,6 +35,7 @@ def compile_kernel(loop):
     """Compile ``loop`` with numba; if no cache directory is writable, compile without a cache."""
     import numba  # deferred: importing numba costs about a second
 
+    loop = with_numba_prange(loop, numba.prange)
     try:
         return numba.njit(**JIT_OPTIONS)(loop)
     except RuntimeError as error:
@@ -42,6 +50,17 @@ def compile_kernel(loop):
             stacklevel=3,
         )
         return numba.njit(**{**JIT_OPTIONS, "cache": False})(loop)
+
+
+def with_numba_prange(loop, numba_prange):
+    """A copy of function ``loop`` whose global name ``prange`` means ``numba.prange``."""
+    copy = types.FunctionType(
+        loop.__code__, {**loop.__globals__, "prange": numba_prange}, loop.__name__
+    )
+    copy.__qualname__ = loop.__qualname__
+    copy.__module__ = loop.__module__
+    copy.__doc__ = loop.__doc__
+    return copy
 
 
 class LazyKernel:

@@ -5,14 +5,17 @@ Every algorithm file in minigrad.optim has the same three parts, in this order:
 1. ``<name>_update_numpy``: the numpy twin, the update rule in vectorised numpy. Read this first.
 2. ``<name>_update``: the same rule as a plain loop over the weights, compiled by numba on first
    use (``@kernel(twin)``, see ``_jit.py``). Pure: flat 1-D arrays updated in place, scalar
-   hyper-parameters, no objects, no allocation. A test holds it equal to the twin.
+   hyper-parameters, no objects, no allocation. A test holds it equal to the twin. Two habits
+   keep float32 math in float32 (2-3x faster than float64): the class passes every scalar in
+   the parameters' dtype, and the loop writes no bare numeric literal (``one =
+   param.dtype.type(1)`` instead of ``1``). Loop with ``prange`` (parallel over the cores).
 3. The optimizer class: constructor (torch.optim's signature and defaults, checks), the per-weight
    state it needs, and ``_update``, which turns the group's settings into kernel arguments.
 """
 
 import numpy as np
 
-from minigrad.optim._jit import kernel
+from minigrad.optim._jit import kernel, prange
 from minigrad.optim.optimizer import Optimizer, check_non_negative
 
 
@@ -22,7 +25,7 @@ def sgd_update_numpy(
     """One SGD step in numpy, in place. ``first``: this is the parameter's first step."""
     g = -grad if maximize else grad
     if weight_decay != 0:
-        g = g + weight_decay * param  # L2 penalty (weight_decay / 2) * |param|^2 in the gradient
+        g = g + weight_decay * param  # the gradient of the L2 penalty (weight_decay / 2) |param|^2
     if momentum != 0:
         if first:
             momentum_buffer[...] = g  # PyTorch starts the buffer at the gradient, not at zero
@@ -37,7 +40,8 @@ def sgd_update(
     param, grad, momentum_buffer, lr, momentum, dampening, weight_decay, nesterov, maximize, first
 ):
     """One SGD step as a loop over the weights, in place (compiled by numba)."""
-    for i in range(param.size):
+    one = param.dtype.type(1)  # a bare 1 is an int64 and would turn float32 math into float64
+    for i in prange(param.size):
         g = -grad[i] if maximize else grad[i]
         if weight_decay != 0:
             g = g + weight_decay * param[i]
@@ -45,7 +49,7 @@ def sgd_update(
             if first:
                 momentum_buffer[i] = g
             else:
-                momentum_buffer[i] = momentum * momentum_buffer[i] + (1 - dampening) * g
+                momentum_buffer[i] = momentum * momentum_buffer[i] + (one - dampening) * g
             g = g + momentum * momentum_buffer[i] if nesterov else momentum_buffer[i]
         param[i] -= lr * g
 
@@ -94,14 +98,15 @@ class SGD(Optimizer):
             )
 
     def _update(self, group, param, grad, state, scalars, step):
+        real = param.dtype.type  # scalars in the parameters' dtype: float32 math stays float32
         sgd_update(
             param,
             grad,
             state["momentum_buffer"],
-            float(group["lr"]),
-            float(group["momentum"]),
-            float(group["dampening"]),
-            float(group["weight_decay"]),
+            real(group["lr"]),
+            real(group["momentum"]),
+            real(group["dampening"]),
+            real(group["weight_decay"]),
             bool(group["nesterov"]),
             bool(group["maximize"]),
             step == 1,
