@@ -150,7 +150,9 @@ class Tensor:
                 )
         pending = {self: grad}  # gradients of this pass, still being summed
         for node in reversed(topological_order(self)):
-            node_grad = pending.pop(node)
+            node_grad = pending.pop(node, None)
+            if node_grad is None:  # its only consumers gave it no gradient (where's condition)
+                continue
             node._accumulate(node_grad)
             if node._vjp is not None:
                 input_grads = node._vjp(node_grad)
@@ -164,12 +166,14 @@ class Tensor:
             yield node
 
     def _accumulate(self, grad):
+        if type(grad) is not np.ndarray:  # numpy ops on 0-d arrays return scalars; .grad is an array
+            grad = np.asarray(grad)
         if self.grad is None:
             # A leaf gets its own copy (the same array may flow to several inputs); intermediate
             # gradients are only read, so they may share memory.
             self.grad = grad if self.parents else grad.copy()
         elif self.parents:
-            self.grad = self.grad + grad
+            self.grad = np.asarray(self.grad + grad)
         else:
             self.grad += grad  # in place, so a preallocated grad buffer is filled without a copy
 
