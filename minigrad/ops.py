@@ -170,7 +170,10 @@ def tanh(a):
 
 @op("sigmoid")
 def sigmoid(a):
-    out = 0.5 * (1 + np.tanh(0.5 * a))  # = 1 / (1 + exp(-a)), without overflow for large |a|
+    """1 / (1 + exp(-a)), accurate in both tails and without overflow for large |a|."""
+    e = np.exp(-np.abs(a))  # never overflows; for a < 0, sigmoid(a) = e / (1 + e)
+    r = 1 / (1 + e)
+    out = np.where(a >= 0, r, e * r)
     return out, lambda g: (g * out * (1 - out),)
 
 
@@ -196,7 +199,7 @@ def clip(a, min=None, max=None):
             inside &= a >= min
         if max is not None:
             inside &= a <= max
-        return (g * inside,)
+        return (g * inside, None, None)  # bounds given as tensors get no gradient
 
     return out, vjp
 
