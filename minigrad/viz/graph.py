@@ -131,12 +131,22 @@ class GraphLayout:
         """A parameter's name in the model, else the tensor's `.name`, else its node id."""
         return self.param_names.get(t) or t.name or self.node_id[t]
 
-    def draw(self, grads, show_data=True, show_grad=True, reserved=None, title=None, progress=None):
+    def draw(
+        self,
+        grads,
+        show_data=True,
+        show_grad=True,
+        reserved=None,
+        title=None,
+        title_width=None,
+        progress=None,
+    ):
         """The Digraph, with `grads` (tensor -> array) as the gradients to print.
 
         `reserved` maps tensors to the gradient they will have later; their grad line is kept blank
         at that size so that the layout does not move between frames. `progress` is a pair
-        (visited tensors, current tensor) from the step-through.
+        (visited tensors, current tensor) from the step-through; `title_width` (points) gives the
+        title a fixed minimum width, for the same reason.
         """
         visited, current = progress or ((), None)
         visited = set(visited)  # a set: `in` on a list would compare tensors elementwise
@@ -167,7 +177,7 @@ class GraphLayout:
             graph.subgraph(subgraph)
         if self.left_out:
             self._draw_left_out(graph)
-        graph.attr(label=self._legend(title, progress is not None))
+        graph.attr(label=self._legend(title, title_width, progress is not None))
         return graph
 
     def _label_lines(self, t, grads, reserved, show_data, show_grad):
@@ -215,7 +225,7 @@ class GraphLayout:
         """One dashed box stands for every node left out; edges run from it to where they were used."""
         graph.node(
             "left_out",
-            label=f"{len(self.left_out)} tensors not drawn\n(max_nodes)",
+            label=f"<{len(self.left_out)} tensors not drawn<BR/>(max_nodes={self.max_nodes})>",
             **{"class": "left-out"},
             style="dashed,rounded",
             color=MUTED,
@@ -226,7 +236,7 @@ class GraphLayout:
             if t.op is not None and any(p in left_out for p in t.parents):
                 graph.edge("left_out", "op_" + self.node_id[t], style="dashed", color=MUTED)
 
-    def _legend(self, title, stepping):
+    def _legend(self, title, title_width, stepping):
         """The graph's label: a title, a key to the colours, and a note of what was left out."""
         cells = [
             f'<TD BGCOLOR="{KIND_STYLE[k]["fillcolor"]}" COLOR="{KIND_STYLE[k]["color"]}" BORDER="1">'
@@ -255,7 +265,8 @@ class GraphLayout:
                 f" {n_ops} ops farthest from the output; the dashed box stands for them."
             )
             rows.append(f'<FONT COLOR="{MUTED}">{_escape(note)}</FONT>')
-        cells = "".join(f'<TR><TD ALIGN="LEFT">{row}</TD></TR>' for row in rows)
+        width = f' WIDTH="{int(title_width)}"' if title_width else ""
+        cells = "".join(f'<TR><TD ALIGN="LEFT"{width}>{row}</TD></TR>' for row in rows)
         return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">{cells}</TABLE>>'
 
 

@@ -8,6 +8,8 @@ from ..nn.module import Module
 from ..tensor import Tensor, topological_order
 from .graph import GraphLayout
 
+TITLE_POINTS_PER_CHAR = 9  # generous for 13-point bold Helvetica, so the widest caption fits
+
 
 class BackwardStep(NamedTuple):
     """The state after one step of backward: the tensor just visited and every gradient so far."""
@@ -53,9 +55,14 @@ def backward_frames(
     layout = GraphLayout(root, model, max_nodes, rankdir, caller="backward_frames")
     steps = backward_snapshots(root, grad)
     final = steps[-1].grads
+    captions = [
+        _caption(step, len(steps), layout.title_of(step.tensor), seeded=grad is not None)
+        for step in steps
+    ]
+    # A title wider than the graph would re-centre it, so every frame reserves the widest one's room.
+    title_width = TITLE_POINTS_PER_CHAR * max(len(caption) for caption in captions)
     frames = []
-    for step in steps:
-        title = _caption(step, len(steps), layout.title_of(step.tensor), seeded=grad is not None)
+    for step, title in zip(steps, captions):
         frames.append(
             layout.draw(
                 step.grads,
@@ -63,6 +70,7 @@ def backward_frames(
                 show_grad=show_grad,
                 reserved=final,
                 title=title,
+                title_width=title_width,
                 progress=(step.visited, step.tensor),
             )
         )
@@ -72,11 +80,13 @@ def backward_frames(
 def _caption(step, n_steps, name, seeded) -> str:
     """What happened in this step, in words."""
     t = step.tensor
-    head = f"Backward step {step.index + 1} of {n_steps}: {name}"
+    head = f"Backward step {step.index + 1} of {n_steps}:"
+    then = f"; the {t.op} VJP passes it back along the red edges" if t.op else ""
     if step.index == 0:
         start = "the grad given to backward" if seeded else f"d{name}/d{name} = 1"
-        then = f"; the {t.op} VJP passes it back to its inputs" if t.op else ""
-        return f"{head} is the output, where backward starts: its grad is {start}{then}"
+        return f"{head} start at the output {name} with grad {start}{then}"
     if t.op is None:
-        return f"{head} is a leaf: its grad is final, with nothing further to pass back"
-    return f"{head} has all its grad now; the {t.op} VJP passes it back to its inputs"
+        return (
+            f"{head} {name} is a leaf; its grad is complete and there is nothing left to pass back"
+        )
+    return f"{head} {name}'s grad is complete{then}"
