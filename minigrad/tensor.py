@@ -19,13 +19,19 @@ _grad_enabled = True
 class no_grad(contextlib.ContextDecorator):
     """Context manager and decorator under which ops record no graph (for evaluation and updates)."""
 
+    def __init__(self):
+        # A stack, not one saved flag: a decorated function re-enters the same object when it
+        # recurses, and each exit must restore what its own enter saw.
+        self._previous = []
+
     def __enter__(self):
         global _grad_enabled
-        self._previous, _grad_enabled = _grad_enabled, False
+        self._previous.append(_grad_enabled)
+        _grad_enabled = False
 
     def __exit__(self, *exc):
         global _grad_enabled
-        _grad_enabled = self._previous
+        _grad_enabled = self._previous.pop()
 
 
 def is_grad_enabled() -> bool:
@@ -166,7 +172,7 @@ class Tensor:
             yield node
 
     def _accumulate(self, grad):
-        if type(grad) is not np.ndarray:  # numpy ops on 0-d arrays return scalars; .grad is an array
+        if type(grad) is not np.ndarray:  # numpy turns 0-d results into scalars; keep arrays
             grad = np.asarray(grad)
         if self.grad is None:
             # A leaf gets its own copy (the same array may flow to several inputs); intermediate
