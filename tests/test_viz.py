@@ -255,13 +255,22 @@ def test_without_a_model_a_requires_grad_leaf_is_styled_as_a_parameter():
 def test_each_linear_layer_is_boxed_with_its_parameters_and_op():
     model, x, loss = mlp_and_loss()
     source = draw_graph(loss, model=model).source
-    for index in ("0", "2"):
-        block = source.split(f"subgraph cluster_{index} {{")[1].split("\n\t}")[0]
+    blocks = [block.split("\n\t}")[0] for block in source.split("subgraph cluster_")[1:]]
+    assert len(blocks) == 2  # ReLU has no parameters to place it by
+    for index, block in zip(("0", "2"), blocks):
         assert f'label="{index}: Linear"' in block
         names = [text(m.group(2)).split("\n")[0] for m in map(NODE.match, block.split("\n")) if m]
         assert f"{index}.weight" in names and f"{index}.bias" in names
         assert "linear" in names  # the op that uses them
-    assert "subgraph cluster_1" not in source  # ReLU has no parameters to place it by
+
+
+def test_a_single_layer_model_is_one_box_named_after_its_class():
+    mg.manual_seed(0)
+    layer = mg.nn.Linear(3, 2)
+    out = layer(mg.randn(4, 3)).sum()
+    graph = draw_graph(out, model=layer)
+    assert graph.source.count("subgraph cluster_") == 1 and "label=Linear" in graph.source
+    assert {"weight", "bias"} <= {text(v).split("\n")[0] for v in tensor_nodes(graph).values()}
 
 
 def chain(n):

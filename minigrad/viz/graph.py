@@ -46,6 +46,14 @@ OP_STYLE = {
 # How far backward has got shows in the border (used by the step-through).
 VISITED = {"color": "#15803d", "penwidth": "3"}
 CURRENT = {"color": "#dc2626", "penwidth": "5"}
+# Inputs of these ops are labelled on their edges, because swapping them changes the result.
+ORDER_MATTERS = {
+    "sub": ("a", "b"),
+    "div": ("a", "b"),
+    "pow": ("base", "exp"),
+    "matmul": ("a", "b"),
+    "where": ("cond", "a", "b"),
+}
 RANKDIRS = {
     "LR": "left to right",
     "RL": "right to left",
@@ -76,7 +84,8 @@ def draw_graph(
 
 
 def kind_of(t: Tensor) -> str:
-    """ "parameter" for leaves that require grad, "activation" for op outputs that do, else "constant"."""
+    """What a tensor is, as drawn: a "parameter" (a leaf that requires grad), an "activation" (an op's
+    output that requires grad) or a "constant" (anything that does not require grad)."""
     if isinstance(t, Parameter) or (t.is_leaf and t.requires_grad):
         return "parameter"
     return "activation" if t.requires_grad else "constant"
@@ -123,6 +132,7 @@ class GraphLayout:
         kept = _nearest_first(root, max_nodes)
         self.tensors = [t for t in order if t in kept]  # inputs first, so dot keeps their order
         self.left_out = [t for t in order if t not in kept]
+        self._left_out = set(self.left_out)  # for `in`, which on a list would compare elementwise
         self.max_nodes = max_nodes
         self.param_names = {p: name for name, p in model.named_parameters()} if model else {}
         self.cluster_of = _clusters(order, model) if model else {}
@@ -155,11 +165,12 @@ class GraphLayout:
         graph.attr(labelloc="t", labeljust="l", fontsize="11")
         graph.attr("node", shape="box", fontname=FONT, fontsize="11", margin="0.12,0.06")
         graph.attr("edge", color="#6b7280", arrowsize="0.7")
-        clusters = {}  # top-level module name -> its subgraph
+        clusters = {}  # label ("0: Linear") -> the subgraph boxing that module's nodes
         for t in self.tensors:
             target = graph
             if t in self.cluster_of:
-                target = clusters.setdefault(self.cluster_of[t], _cluster(self.cluster_of[t]))
+                label = self.cluster_of[t]
+                target = clusters.setdefault(label, _cluster(f"cluster_{len(clusters)}", label))
             lines = self._label_lines(t, grads, reserved, show_data, show_grad)
             state = "current" if t is current else "visited" if t in visited else ""
             style = {
@@ -204,7 +215,6 @@ class GraphLayout:
         return "<" + "<BR/>".join(parts) + ">"
 
     def _draw_op(self, target, graph, t, state):
-        left_out = set(self.left_out)
         op_id = "op_" + self.node_id[t]
         style = dict(OP_STYLE)
         if state:
@@ -213,9 +223,10 @@ class GraphLayout:
         target.node(op_id, label=t.op, **{"class": f"op {state}".strip()}, **style)
         target.edge(op_id, self.node_id[t])
         for position, parent in enumerate(t.parents):
-            if parent not in self.node_id or parent in left_out:
+            if parent in self._left_out:
                 continue
-            edge = {"color": CURRENT["color"], "penwidth": "2"} if state == "current" else {}
+            gets_grad = state == "current" and parent.requires_grad  # the VJP sends it a share
+            edge = {"color": CURRENT["color"], "penwidth": "2"} if gets_grad else {}
             if len(t.parents) > 1 and t.op in ORDER_MATTERS:
                 edge["headlabel"] = ORDER_MATTERS[t.op][min(position, len(ORDER_MATTERS[t.op]) - 1)]
                 edge.update(labelfontsize="8", labelfontcolor=MUTED, labeldistance="1.3")
@@ -231,9 +242,8 @@ class GraphLayout:
             color=MUTED,
             fontcolor=MUTED,
         )
-        left_out = set(self.left_out)
         for t in self.tensors:
-            if t.op is not None and any(p in left_out for p in t.parents):
+            if t.op is not None and any(p in self._left_out for p in t.parents):
                 graph.edge("left_out", "op_" + self.node_id[t], style="dashed", color=MUTED)
 
     def _legend(self, title, title_width, stepping):
@@ -270,16 +280,6 @@ class GraphLayout:
         return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">{cells}</TABLE>>'
 
 
-# Inputs of these ops are labelled on their edges, because swapping them changes the result.
-ORDER_MATTERS = {
-    "sub": ("a", "b"),
-    "div": ("a", "b"),
-    "pow": ("base", "exp"),
-    "matmul": ("a", "b"),
-    "where": ("cond", "a", "b"),
-}
-
-
 def _nearest_first(root, max_nodes):
     """The tensors to draw: breadth-first from root, until drawing one more would pass max_nodes.
 
@@ -302,14 +302,17 @@ def _nearest_first(root, max_nodes):
 
 
 def _clusters(order, model):
-    """Top-level sub-module name for each tensor that its parameters make.
+    """A box label such as "0: Linear" for each tensor that a top-level sub-module's parameters make.
 
     The graph does not record which module ran an op, so it is inferred from the parameters: an op
     belongs to a module when one of its inputs is that module's parameter, or is made from that
     module's parameters alone (like `weight.T`). Ops without parameters (an activation, a loss)
     stay outside every box.
     """
-    children = list(model.named_children()) or [(type(model).__name__, model)]
+    children = list(model.named_children())
+    labels = {name: f"{name}: {type(child).__name__}" for name, child in children}
+    if not children:  # a model that is a single layer: one box, named after its class
+        children, labels = [("", model)], {"": type(model).__name__}
     owner = {p: name for name, child in children for p in child.parameters()}
     cluster = dict(owner)
     for t in order:
@@ -320,12 +323,11 @@ def _clusters(order, model):
             cluster[t] = next(iter(owners))
             if all(p in owner for p in t.parents):
                 owner[t] = cluster[t]
-    module_names = dict(children)
-    return {t: f"{name}: {type(module_names[name]).__name__}" for t, name in cluster.items()}
+    return {t: labels[name] for t, name in cluster.items()}
 
 
-def _cluster(label):
-    subgraph = graphviz.Digraph(name=f"cluster_{label.split(':')[0]}")
+def _cluster(name, label):
+    subgraph = graphviz.Digraph(name=name)  # dot boxes subgraphs whose name starts with "cluster"
     subgraph.attr(label=label, style="rounded,dashed", color="#9ca3af", fontcolor="#374151")
     subgraph.attr(fontsize="11", labeljust="l")
     return subgraph
