@@ -370,6 +370,27 @@ def test_snapshots_are_copies_that_later_backward_passes_do_not_change():
     assert second[-1].tensor is a and second[-1].visited[0] is second[0].tensor
 
 
+def test_step_through_of_a_vector_output_starts_from_the_given_grad():
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x.name = "x"
+    y = x * x
+    frames = backward_frames(y, grad=np.array([1.0, 0.0, 2.0]))
+    assert len(frames) == 2
+    assert "start at the output t1, whose grad is the one given to backward()" in graph_label(
+        frames[0]
+    )
+    x_label = text(tensor_nodes(frames[1])[node_named(frames[1], "x")])
+    assert "grad [2, 0, 12]" in x_label  # 2 * x * grad, by hand
+
+
+def test_step_through_needs_a_root_that_requires_grad():
+    constant = mg.tensor([1.0, 2.0]).sum()
+    with pytest.raises(RuntimeError, match="backward_frames: root does not require grad"):
+        backward_frames(constant)
+    with pytest.raises(TypeError, match="backward_snapshots: root must be a Tensor, got float"):
+        backward_snapshots(1.0)
+
+
 def test_every_frame_has_the_same_layout():
     a, b, y = tiny()
     frames = backward_frames(y)

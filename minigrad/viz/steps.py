@@ -23,11 +23,20 @@ class BackwardStep(NamedTuple):
 def backward_snapshots(root: Tensor, grad=None) -> list:
     """Run `root.backward_steps(grad)` and copy every `.grad` after each step.
 
-    The copies matter: later steps add into the same arrays. Like backward(), this accumulates
-    into `.grad`, so gradients from an earlier backward pass show from the first step on.
+    The copies matter: a later backward pass adds into a leaf's `.grad` in place. Like backward(),
+    this accumulates into `.grad`, so gradients left by an earlier pass show from the first step.
     """
+    return _snapshots(root, grad, caller="backward_snapshots")
+
+
+def _snapshots(root, grad, caller):
     if not isinstance(root, Tensor):
-        raise TypeError(f"backward_snapshots: root must be a Tensor, got {type(root).__name__}")
+        raise TypeError(f"{caller}: root must be a Tensor, got {type(root).__name__}")
+    if not root.requires_grad:
+        raise RuntimeError(
+            f"{caller}: root does not require grad, so there is no backward pass to show"
+            " (make a leaf with requires_grad=True, or call it outside no_grad())"
+        )
     tensors = topological_order(root)
     steps, visited = [], []
     for index, node in enumerate(root.backward_steps(grad)):
@@ -53,7 +62,7 @@ def backward_frames(
     was at the end of that step. Every frame has the same layout, so they can be flipped through.
     """
     layout = GraphLayout(root, model, max_nodes, rankdir, caller="backward_frames")
-    steps = backward_snapshots(root, grad)
+    steps = _snapshots(root, grad, caller="backward_frames")
     final = steps[-1].grads
     captions = [
         _caption(step, len(steps), layout.title_of(step.tensor), seeded=grad is not None)
@@ -83,8 +92,8 @@ def _caption(step, n_steps, name, seeded) -> str:
     head = f"Backward step {step.index + 1} of {n_steps}:"
     then = f"; the {t.op} VJP passes it back along the red edges" if t.op else ""
     if step.index == 0:
-        start = "the grad given to backward" if seeded else f"d{name}/d{name} = 1"
-        return f"{head} start at the output {name} with grad {start}{then}"
+        start = "the one given to backward()" if seeded else f"d{name}/d{name} = 1"
+        return f"{head} start at the output {name}, whose grad is {start}{then}"
     if t.op is None:
         return (
             f"{head} {name} is a leaf; its grad is complete and there is nothing left to pass back"
