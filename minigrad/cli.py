@@ -1,18 +1,515 @@
-"""The `minigrad` command."""
+"""The `minigrad` command: train a network on toy data, draw computation graphs, compare optimizers.
+
+    minigrad train moons                      # trains, prints metrics, writes ./minigrad-out/
+    minigrad graph --expr "tanh(a * b + c)"   # the graph of an expression, after backward
+    minigrad graph --mlp 2,4,1 --steps        # backpropagation through an MLP, step by step
+    minigrad compare --problem rosenbrock     # the optimizer tour
+
+Heavy modules (matplotlib, graphviz, the optimizers' kernels) are imported inside the commands
+that use them, so `minigrad --version` and `minigrad --help` answer at once.
+"""
 
 import argparse
+import ast
+import math
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
 
 from . import __version__
+
+# --- the `train` command ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A toy data set and the defaults that train a small network on it in a few seconds."""
+
+    make: str  # name of the generator in minigrad.data
+    options: dict  # its arguments besides the seed
+    hidden: tuple = (16, 16)
+    activation: str = "relu"
+    epochs: int = 100
+    batch_size: int = 32
+    regression: bool = False
+
+
+PROBLEMS = {
+    "moons": Problem("make_moons", {"n_samples": 500, "noise": 0.15}),
+    "circles": Problem("make_circles", {"n_samples": 500, "noise": 0.1, "factor": 0.5}),
+    "spirals": Problem(
+        "make_spirals", {"n_samples": 300, "n_classes": 3}, hidden=(64, 64), epochs=200
+    ),
+    "xor": Problem("make_xor", {"n_samples": 400, "noise": 0.3}),
+    "blobs": Problem("make_blobs", {"n_samples": 300, "centers": 4, "cluster_std": 1.5}),
+    "regression": Problem(
+        "make_regression",
+        {"n_samples": 300, "noise": 0.1},
+        hidden=(32, 32),
+        activation="tanh",
+        epochs=300,
+        regression=True,
+    ),
+}
+
+# A learning rate that works on these toy problems, per optimizer (the class default otherwise).
+USUAL_LR = {"sgd": 0.1, "adagrad": 0.1, "adadelta": 1.0}
+DEFAULT_LR = 0.01
+
+
+def optimizer_classes() -> dict:
+    """Lower-case name -> class, for every optimizer in minigrad.optim."""
+    from . import optim
+
+    return {
+        name.lower(): cls
+        for name in optim.__all__
+        if isinstance(cls := getattr(optim, name), type)
+        and issubclass(cls, optim.Optimizer)
+        and cls is not optim.Optimizer
+    }
+
+
+def train(args) -> int:
+    """Train an MLP on one toy problem, print its metrics and write its pictures and weights."""
+    import minigrad as mg
+    import minigrad.nn.functional as F
+    from minigrad import data
+    from minigrad.training import accuracy, fit
+
+    problem = PROBLEMS[args.problem]
+    hidden = args.hidden or problem.hidden
+    activation = args.activation or problem.activation
+    epochs = args.epochs or problem.epochs
+    batch_size = args.batch_size or problem.batch_size
+    lr = args.lr or USUAL_LR.get(args.optimizer, DEFAULT_LR)
+
+    X, y = getattr(data, problem.make)(**problem.options, seed=args.seed)
+    X_train, X_test, y_train, y_test = data.train_test_split(X, y, seed=args.seed)
+    mg.manual_seed(args.seed)
+    if problem.regression:
+        model = mg.nn.MLP([X.shape[1], *hidden, 1], activation=activation)
+        loss_fn = mse_loss_of_predictions
+        metric = None
+    else:
+        model = mg.nn.MLP([X.shape[1], *hidden, int(y.max()) + 1], activation=activation)
+        loss_fn = F.cross_entropy
+        metric = accuracy
+    optimizer = optimizer_classes()[args.optimizer](model.parameters(), lr=lr)
+    loader = data.DataLoader(X_train, y_train, batch_size=batch_size, seed=args.seed)
+
+    layers = "-".join(str(n) for n in [X.shape[1], *hidden, model[-1].out_features])
+    print(
+        f"{args.problem}: {len(X_train)} training and {len(X_test)} test points; "
+        f"MLP {layers} ({activation}), {args.optimizer} lr={lr:g}, "
+        f"batch size {batch_size}, {epochs} epochs"
+    )
+    started = time.perf_counter()
+    history = fit(
+        model,
+        loss_fn,
+        optimizer,
+        loader,
+        epochs,
+        test_data=(X_test, y_test),
+        metric=metric,
+        desc=f"train {args.problem}",
+    )
+    seconds = time.perf_counter() - started
+    summary = final_metrics(history, problem)
+    print(summary + f" ({seconds:.1f} s)")
+    if problem.regression:
+        print(
+            f"  (the noise variance is {problem.options['noise'] ** 2:.4g}: no model can do better)"
+        )
+
+    out = Path(args.out)
+    written = write_train_outputs(
+        out,
+        args.problem,
+        model,
+        loss_fn,
+        history,
+        summary,
+        problem,
+        (X_train, X_test, y_train, y_test),
+    )
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def mse_loss_of_predictions(predictions, targets):
+    """Mean squared error between an (N, 1) model output and (N,) targets."""
+    from minigrad.nn.functional import mse_loss
+
+    return mse_loss(predictions.reshape(-1), targets)
+
+
+def final_metrics(history, problem) -> str:
+    """One line with the last epoch's train and test metrics."""
+    if problem.regression:
+        return f"train MSE {history['loss'][-1]:.4f}, test MSE {history['test_loss'][-1]:.4f}"
+    return (
+        f"train accuracy {history['accuracy'][-1]:.1%}, "
+        f"test accuracy {history['test_accuracy'][-1]:.1%}"
+    )
+
+
+def write_train_outputs(out, name, model, loss_fn, history, summary, problem, split) -> list:
+    """Write the fit picture, the loss curve, the model's graph and the weights; return paths."""
+    import minigrad as mg
+    from minigrad.plots import plot_decision_boundary, plot_history, plot_regression, save_figure
+
+    X_train, X_test, y_train, y_test = split
+    X = np.concatenate([X_train, X_test])
+    y = np.concatenate([y_train, y_test])
+    written = []
+    if problem.regression:
+        fig = plot_regression(model, X, y, true_fn=np.sin, title=f"{name}: {summary}")
+        written.append(save_figure(fig, out / f"{name}_fit.png"))
+    else:
+        fig = plot_decision_boundary(model, X, y, title=f"{name}: {summary}")
+        written.append(save_figure(fig, out / f"{name}_boundary.png"))
+    fig = plot_history({name: history}, title=f"{name}: loss per epoch (dashed: test)")
+    written.append(save_figure(fig, out / f"{name}_loss.png"))
+    written.append(write_model_graph(out / f"{name}_graph.svg", model, loss_fn, X_train, y_train))
+    weights = out / f"{name}_model.npz"
+    mg.save(model.state_dict(), weights)
+    written.append(weights)
+    return written
+
+
+def write_model_graph(path, model, loss_fn, X, y, rows=4):
+    """Draw one forward and backward pass of the model on a few rows; SVG, or DOT without `dot`."""
+    from minigrad.tensor import Tensor
+    from minigrad.viz import draw_graph
+
+    inputs = Tensor(X[:rows], name=f"x (first {rows} rows)")
+    loss = loss_fn(model(inputs), Tensor(y[:rows]))
+    loss.name = "loss"
+    model.zero_grad()
+    loss.backward()
+    graph = draw_graph(loss, model=model)
+    model.zero_grad()
+    return write_graph(graph, Path(path))
+
+
+def write_graph(graph, path: Path) -> Path:
+    """Render `graph` to `path` (.svg, .png, .pdf) or write its DOT text (.dot, or when no `dot`)."""
+    from minigrad.viz import render
+
+    if path.suffix == ".dot" or shutil.which("dot") is None:
+        if path.suffix != ".dot":
+            print(
+                f"note: Graphviz's `dot` program was not found, so {path.name} is written as DOT "
+                "text instead (install it with `sudo apt-get install graphviz`, `brew install "
+                "graphviz` or `conda install graphviz` to get pictures)"
+            )
+            path = path.with_suffix(".dot")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(graph.source, encoding="utf-8")
+        return path
+    return render(graph, path)
+
+
+# --- the `graph` command ---------------------------------------------------------------------
+
+# The named leaves an expression may use: scalars a..d (micrograd's example values) and a
+# vector x with a matrix w such that w @ x works.
+LEAVES = {
+    "a": 2.0,
+    "b": -3.0,
+    "c": 10.0,
+    "d": -2.0,
+    "x": [1.0, -2.0, 0.5],
+    "w": [[0.2, -0.5, 1.0], [0.7, 0.1, -0.3]],
+}
+FUNCTIONS = (
+    "exp log sqrt abs tanh sigmoid relu leaky_relu softmax log_softmax sum mean max "
+    "maximum minimum matmul"
+).split()
+BINARY_OPS = {
+    ast.Add: lambda p, q: p + q,
+    ast.Sub: lambda p, q: p - q,
+    ast.Mult: lambda p, q: p * q,
+    ast.Div: lambda p, q: p / q,
+    ast.Pow: lambda p, q: p**q,
+    ast.MatMult: lambda p, q: p @ q,
+}
+
+
+class ExpressionError(ValueError):
+    """An expression for `minigrad graph --expr` uses something outside its small language."""
+
+
+def evaluate_expression(text: str):
+    """Evaluate `text` with minigrad ops on the named LEAVES; return the output Tensor.
+
+    A tiny interpreter over Python's parse tree, not eval(): it accepts only numbers, the leaf
+    names, + - * / ** @, unary minus and calls of the FUNCTIONS, so nothing else can run.
+    """
+    import minigrad as mg
+
+    leaves = {}
+
+    def visit(node):
+        if isinstance(node, ast.Expression):
+            return visit(node.body)
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            if node.id not in LEAVES:
+                raise ExpressionError(
+                    f"unknown name {node.id!r}; the leaves are {', '.join(LEAVES)} and the "
+                    f"functions {', '.join(FUNCTIONS)}"
+                )
+            if node.id not in leaves:  # one tensor per name, so a name used twice is one node
+                leaves[node.id] = mg.Tensor(LEAVES[node.id], requires_grad=True, name=node.id)
+            return leaves[node.id]
+        if isinstance(node, ast.BinOp) and type(node.op) in BINARY_OPS:
+            return BINARY_OPS[type(node.op)](visit(node.left), visit(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = visit(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+            if node.func.id not in FUNCTIONS:
+                raise ExpressionError(
+                    f"unknown function {node.func.id!r}; the functions are {', '.join(FUNCTIONS)}"
+                )
+            return getattr(mg, node.func.id)(*[visit(arg) for arg in node.args])
+        raise ExpressionError(f"{ast.unparse(node)!r} is not allowed here")
+
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as err:
+        raise ExpressionError(f"cannot parse {text!r}: {err.msg}") from None
+    try:
+        result = visit(tree)
+    except ExpressionError:
+        raise
+    except (ValueError, TypeError) as err:
+        raise ExpressionError(str(err)) from None
+    if not isinstance(result, mg.Tensor) or not leaves:
+        raise ExpressionError(f"{text!r} uses no leaf tensor, so it has no graph to draw")
+    result.name = "out"
+    return result
+
+
+def graph(args) -> int:
+    """Draw the graph of an expression or of one MLP step, after backward, or step by step."""
+    import minigrad as mg
+    from minigrad.viz import backward_frames, draw_graph, save_frames
+
+    model = None
+    if args.mlp:
+        mg.manual_seed(args.seed)
+        model = mg.nn.MLP(args.mlp, activation="tanh")
+        inputs = mg.Tensor(mg.random.generator().normal(size=(1, args.mlp[0])).astype(np.float32))
+        inputs.name = "x"
+        target = mg.zeros(1, args.mlp[-1])
+        root = mg.nn.functional.mse_loss(model(inputs), target)
+        root.name = "loss"
+        print(f"graph of one forward and backward pass of MLP {args.mlp} (tanh), MSE loss")
+    else:
+        root = evaluate_expression(args.expr)
+        print(f"graph of {args.expr} with " + ", ".join(f"{k} = {v}" for k, v in LEAVES.items()))
+    seed = None if root.size == 1 else np.ones_like(root.data)  # non-scalar: backward from ones
+    if seed is not None:
+        print("the output is not a scalar: backward starts from a gradient of ones")
+
+    out = Path(args.out)
+    if args.steps:
+        if shutil.which("dot") is None:
+            raise SystemExit(
+                "minigrad graph: --steps needs Graphviz's `dot` program to draw the frames; install"
+                " it with `sudo apt-get install graphviz` (or brew/conda install graphviz)"
+            )
+        frames = backward_frames(root, grad=seed, model=model)
+        steps_dir = out.with_suffix("") if out.suffix else out
+        saved = save_frames(frames, steps_dir, fmt="png")
+        print(f"{len(frames)} backward steps:")
+        for path in [*saved.frames, saved.gif, saved.html]:
+            print(f"wrote {path}")
+        return 0
+    root.backward(seed)
+    print(f"wrote {write_graph(draw_graph(root, model=model), out)}")
+    return 0
+
+
+# --- the `compare` command -------------------------------------------------------------------
+
+
+def compare(argv) -> int:
+    """The optimizer tour, from minigrad.tour; its arguments are parsed there."""
+    from minigrad import tour
+
+    parser = argparse.ArgumentParser(
+        prog="minigrad compare", description="Compare the optimizers side by side."
+    )
+    tour.add_compare_arguments(parser)
+    return tour.run_compare(parser.parse_args(argv))
+
+
+# --- argument checks: argparse turns an ArgumentTypeError into `error: argument ...: message` --
+
+
+def positive_int(text: str) -> int:
+    """An int >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """An int >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """A finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return value
+
+
+def layer_sizes(text: str) -> tuple:
+    """Comma-separated positive ints such as 16,16."""
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated positive integers such as 16,16, got {text!r}"
+        ) from None
+    if not all(size >= 1 for size in sizes):
+        raise argparse.ArgumentTypeError(f"every layer size must be >= 1, got {text!r}")
+    return sizes
+
+
+def optimizer_name(text: str) -> str:
+    """The lower-case name of an optimizer in minigrad.optim."""
+    names = sorted(optimizer_classes())
+    if text.lower() not in names:
+        raise argparse.ArgumentTypeError(
+            f"unknown optimizer {text!r} (choose from {', '.join(names)})"
+        )
+    return text.lower()
+
+
+def mlp_sizes(text: str) -> tuple:
+    """Layer sizes of a whole MLP: at least an input and an output size, such as 2,4,1."""
+    sizes = layer_sizes(text)
+    if len(sizes) < 2:
+        raise argparse.ArgumentTypeError(f"needs at least two sizes such as 2,4,1, got {text!r}")
+    return sizes
+
+
+def checked_expression(text: str) -> str:
+    """An expression that evaluate_expression accepts (checked before anything is drawn)."""
+    try:
+        evaluate_expression(text)
+    except ExpressionError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `minigrad` command."""
-    parser = argparse.ArgumentParser(prog="minigrad", description=__doc__)
+    from .nn.layers import ACTIVATIONS
+
+    parser = argparse.ArgumentParser(
+        prog="minigrad",
+        description="Train small networks on toy data, draw computation graphs, compare optimizers.",
+    )
     parser.add_argument("--version", action="version", version=f"minigrad {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    t = commands.add_parser(
+        "train",
+        help="train an MLP on a toy data set and write its pictures",
+        description="Train an MLP on a toy data set with a progress bar, print train and test "
+        "metrics, and write the decision boundary (or fitted curve), the loss curve, the "
+        "model's graph and the trained weights.",
+    )
+    t.add_argument("problem", choices=list(PROBLEMS), help="the toy data set")
+    t.add_argument(
+        "--hidden", type=layer_sizes, help="hidden layer sizes, e.g. 16,16 (default per problem)"
+    )
+    t.add_argument(
+        "--activation", choices=sorted(ACTIVATIONS), help="activation (default per problem)"
+    )
+    t.add_argument(
+        "--optimizer", type=optimizer_name, default="adam", help="from minigrad.optim (adam)"
+    )
+    t.add_argument(
+        "--lr",
+        type=positive_float,
+        help=f"learning rate (default {DEFAULT_LR:g}; sgd and adagrad 0.1, adadelta 1)",
+    )
+    t.add_argument("--batch-size", type=positive_int, help="mini-batch size (default per problem)")
+    t.add_argument("--epochs", type=positive_int, help="passes over the data (default per problem)")
+    t.add_argument("--seed", type=non_negative_int, default=0, help="data, init and shuffle seed")
+    t.add_argument("--out", default="minigrad-out", help="output folder (./minigrad-out)")
+
+    g = commands.add_parser(
+        "graph",
+        help="draw the computation graph of an expression or an MLP",
+        description="Draw the computation graph of a small expression or of one MLP forward and "
+        "backward pass, with every gradient. Expressions are read by a tiny interpreter (not "
+        f"eval): numbers, + - * / ** @, the leaves {', '.join(LEAVES)} and the functions "
+        f"{', '.join(FUNCTIONS)}.",
+    )
+    source = g.add_mutually_exclusive_group()
+    source.add_argument(
+        "--expr", type=checked_expression, default="tanh(a * b + c)", help="(tanh(a * b + c))"
+    )
+    source.add_argument("--mlp", type=mlp_sizes, help="layer sizes of an MLP, e.g. 2,4,1")
+    g.add_argument(
+        "--steps", action="store_true", help="write the backward pass step by step (PNG, GIF, HTML)"
+    )
+    g.add_argument("--seed", type=non_negative_int, default=0, help="seed for the MLP's weights")
+    g.add_argument(
+        "--out",
+        default="minigrad-out/graph.svg",
+        help="picture to write: .svg, .png, .pdf or .dot (with --steps: a folder named after it)",
+    )
+
+    commands.add_parser(
+        "compare",
+        help="the optimizer tour (minigrad compare --help for its options)",
+        add_help=False,  # its own parser, in minigrad.tour, answers --help
+    )
     return parser
 
 
 def main(argv=None) -> int:
     """Entry point of the `minigrad` command; returns the exit code."""
-    build_parser().parse_args(argv)
-    return 0
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "compare":
+        return compare(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.command is None:
+        parser.print_help()
+        return 0
+    return train(args) if args.command == "train" else graph(args)

@@ -119,7 +119,7 @@ def fit(
                 scheduler.step(scores["loss"])
             else:
                 scheduler.step()
-        bar.set_postfix({_short(key): f"{value:.4g}" for key, value in scores.items()})
+        bar.set_postfix({_short(key): _format(key, value) for key, value in scores.items()})
     model.eval()
     return history
 
@@ -140,3 +140,7 @@ def _metric_name(metric):
 def _short(key):
     """Short names for the progress bar's postfix: loss, acc, test_loss, test_acc."""
     return key.replace("accuracy", "acc")
+
+
+def _format(key, value):
+    return f"{value:.1%}" if key.endswith("accuracy") else f"{value:.4g}"
