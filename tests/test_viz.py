@@ -16,6 +16,7 @@ import minigrad as mg
 from minigrad.viz import (
     backward_frames,
     backward_snapshots,
+    describe,
     draw_graph,
     render,
     save_frames,
@@ -201,6 +202,14 @@ def test_small_arrays_are_printed_in_full_and_large_ones_summarised():
         large_label
     )
     assert "shape (3, 4)" in large_label
+
+
+def test_describe_prints_values_plainly():
+    assert describe(np.array(-0.0)) == ["0"]
+    assert describe(np.array([1.0, -0.0, 1 / 3], dtype=np.float32)) == ["[1, 0, 0.3333]"]
+    assert describe(np.array([True, False])) == ["[ True, False]"]
+    assert describe(np.arange(3)) == ["[0, 1, 2]"]
+    assert describe(np.arange(7)) == [f"mean 3  norm {g4(np.sqrt(91))}"]
 
 
 def test_show_data_and_show_grad_can_be_turned_off():

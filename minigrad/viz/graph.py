@@ -103,7 +103,8 @@ def describe(array: np.ndarray) -> list:
 
 
 def _number(x) -> str:
-    return f"{x:.4g}" if isinstance(x, (float, np.floating)) else str(x)
+    # Adding 0.0 turns -0.0 (relu's gradient of a negative input times -1, say) into a plain 0.
+    return f"{x + 0.0:.4g}" if isinstance(x, (float, np.floating)) else str(x)
 
 
 class GraphLayout:
