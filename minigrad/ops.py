@@ -46,7 +46,11 @@ def op(name):
 def _explain(name, arrays, err):
     """Rephrase a numpy error so that it names the op and the shapes it was given."""
     shapes = [np.shape(a) for a in arrays]
-    if name == "matmul" and len(shapes) == 2 and all(len(s) >= 1 for s in shapes):
+    if name == "matmul" and len(shapes) == 2 and not all(shapes):
+        return ValueError(
+            f"matmul: both operands need at least one dimension, got shapes {shapes[0]} and {shapes[1]}"
+        )
+    if name == "matmul" and len(shapes) == 2:
         inner = (shapes[0][-1], shapes[1][-2] if len(shapes[1]) > 1 else shapes[1][0])
         if inner[0] != inner[1]:
             message = f"matmul: shapes {shapes[0]} and {shapes[1]} do not align ({inner[0]} != {inner[1]})"
@@ -317,7 +321,7 @@ def transpose(a, dim0=-2, dim1=-1) -> Tensor:
         raise IndexError(
             f"transpose: dims ({dim0}, {dim1}) out of range for shape {np.shape(_unwrap(a))}"
         ) from None
-    return permute(a, tuple(axes))
+    return permute(a, axes=tuple(axes))
 
 
 def _has_no_repeats(index):
@@ -391,7 +395,7 @@ def _reflected(fn):
 def _index(self, index):
     if isinstance(index, tuple):
         index = tuple(_unwrap(i) for i in index)
-    return getitem(self, _unwrap(index))
+    return getitem(self, index=_unwrap(index))  # by keyword: an error lists only the tensor's shape
 
 
 def _shape_args(shape):
@@ -429,8 +433,8 @@ for _fn in (
 ):
     setattr(Tensor, _fn.__name__, _fn)
 Tensor.__abs__ = abs
-Tensor.reshape = lambda self, *shape: reshape(self, _shape_args(shape))
+Tensor.reshape = lambda self, *shape: reshape(self, shape=_shape_args(shape))
 Tensor.transpose = transpose
-Tensor.permute = lambda self, *dims: permute(self, _shape_args(dims))
+Tensor.permute = lambda self, *dims: permute(self, axes=_shape_args(dims))
 Tensor.T = property(lambda self: permute(self), doc="The tensor with its axes reversed.")
 Tensor.maximum, Tensor.minimum = maximum, minimum

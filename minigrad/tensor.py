@@ -45,15 +45,18 @@ def _as_array(data, dtype, caller="Tensor"):
         data = data.data
     try:
         if dtype is not None:
-            return np.asarray(data, dtype=dtype)
-        if isinstance(data, np.ndarray):
-            return data
-        array = np.asarray(data)
+            array = np.asarray(data, dtype=dtype)
+        elif isinstance(data, np.ndarray):
+            array = data
+        else:
+            array = np.asarray(data)
     except (ValueError, TypeError) as err:
         raise TypeError(f"{caller}: data is not a rectangular array of numbers ({err})") from None
+    # checked for arrays too: an array of strings or objects is not a tensor
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{caller}: data must be numbers, got an array of dtype {array.dtype}")
-    if array.dtype.kind in "iuf" and not isinstance(data, np.generic):
+    from_python = dtype is None and not isinstance(data, (np.ndarray, np.generic))
+    if from_python and array.dtype.kind in "iuf":
         array = array.astype(np.float32)  # PyTorch's default dtype for Python numbers and lists
     return array
 
