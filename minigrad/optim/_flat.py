@@ -58,7 +58,11 @@ class FlatChunk:
         self.grad = np.zeros(self.size, self.dtype)
         self.grad_views = [self._view(self.grad, i) for i in range(len(params))]
 
-        self.buffers = {name: init(self.data) for name, init in buffer_init.items()}
+        self.buffers = {}  # an init that returns None means "this group's options don't need it"
+        for name, init in buffer_init.items():
+            values = init(self.data)
+            if values is not None:
+                self.buffers[name] = values
         n = len(params)
         self.scalars = {"step": np.zeros(n, np.int64)}
         self.scalars.update(

@@ -4,7 +4,8 @@ An optimizer sees parameters as objects with two numpy arrays, ``.data`` and ``.
 there is no gradient), and nothing else of the graph. A subclass supplies only its update rule:
 
 - ``state_buffers``: ``{name: init}``, one per-weight state buffer each (e.g. Adam's ``exp_avg``);
-  ``init(group, data)`` returns its initial values for the flat parameter values ``data``.
+  ``init(group, data)`` returns its initial values for the flat parameter values ``data``, or
+  None when the group's options do not use it (SGD without momentum has no momentum buffer).
 - ``scalar_state``: ``{name: initial value}``, per-parameter numbers besides ``step``.
 - ``_check_group(group)``: raise ValueError for bad hyper-parameters (runs for every group).
 - ``_update(group, param, grad, state, scalars, step)``: call the kernel. ``param``, ``grad`` and
@@ -30,6 +31,35 @@ def check_beta(owner, name, value):
     """Raise ValueError unless ``0 <= value < 1`` (a decay rate such as a beta)."""
     if not 0 <= value < 1:
         raise ValueError(f"{owner}: {name} must be in [0, 1), got {value!r}")
+
+
+def check_betas(owner, betas):
+    """Raise ValueError unless ``betas`` is a pair of decay rates in [0, 1)."""
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise ValueError(f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}")
+    check_beta(owner, "betas[0]", betas[0])
+    check_beta(owner, "betas[1]", betas[1])
+
+
+def bias_correction(beta, step):
+    """``1 - beta**step``: how far an exponential average started at zero still is from unbiased."""
+    return 1.0 - math.pow(beta, step)
+
+
+def optional_buffer(owner, state, name, param, needed):
+    """``state[name]`` if the update needs it, else an empty array the kernel never indexes.
+
+    A buffer is made at a group's first step only if that step's options need it; switching the
+    option on later (e.g. ``amsgrad``) finds no buffer, and must fail here, not index past an end.
+    """
+    if not needed:
+        return param[:0]
+    if name not in state:
+        raise ValueError(
+            f"{owner}: the option that needs state {name!r} was switched on after the first "
+            "step; build a new optimizer (or load a state dict saved with that option on)"
+        )
+    return state[name]
 
 
 class IdentityDict:
@@ -269,8 +299,3 @@ class Optimizer:
                     )
                 state[name][...] = value
         chunk.resync()
-
-
-def bias_correction(beta, step):
-    """``1 - beta**step``: how far an exponential average started at zero still is from unbiased."""
-    return 1.0 - math.pow(beta, step)

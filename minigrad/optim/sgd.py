@@ -16,7 +16,7 @@ Every algorithm file in minigrad.optim has the same three parts, in this order:
 import numpy as np
 
 from minigrad.optim._jit import kernel, prange
-from minigrad.optim.optimizer import Optimizer, check_non_negative
+from minigrad.optim.optimizer import Optimizer, check_non_negative, optional_buffer
 
 
 def sgd_update_numpy(
@@ -66,7 +66,9 @@ class SGD(Optimizer):
         θ_t ← θ_{t-1} - γ g_t                      (γ = lr)
     """
 
-    state_buffers = {"momentum_buffer": lambda group, data: np.zeros_like(data)}
+    state_buffers = {
+        "momentum_buffer": lambda group, data: np.zeros_like(data) if group["momentum"] else None
+    }
 
     def __init__(
         self,
@@ -76,6 +78,7 @@ class SGD(Optimizer):
         dampening=0,
         weight_decay=0,
         nesterov=False,
+        *,
         maximize=False,
     ):
         defaults = dict(
@@ -102,7 +105,7 @@ class SGD(Optimizer):
         sgd_update(
             param,
             grad,
-            state["momentum_buffer"],
+            optional_buffer(self._name, state, "momentum_buffer", param, group["momentum"] != 0),
             real(group["lr"]),
             real(group["momentum"]),
             real(group["dampening"]),
