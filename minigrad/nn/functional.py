@@ -6,6 +6,7 @@ from ..ops import abs as _abs
 from ..ops import exp as _exp
 from ..ops import leaky_relu, log_softmax, relu, sigmoid, softmax, tanh  # noqa: F401 (re-exported)
 from ..ops import log as _log
+from ..ops import maximum as _maximum
 from ..tensor import Tensor
 
 
@@ -57,7 +58,9 @@ def binary_cross_entropy_with_logits(logits, targets):
     Uses the identity loss = max(x, 0) - x*y + log(1 + exp(-|x|)), which never overflows.
     """
     _check_same_shape("binary_cross_entropy_with_logits", logits, targets)
-    return (relu(logits) - logits * targets + _log(1 + _exp(-_abs(logits)))).mean()
+    # maximum(x, 0), not relu: at x = 0 it gives the kink half the gradient, which with abs'(0) = 0
+    # makes the total exactly sigmoid(0) - y = 1/2 - y (relu's 0 there would give -y).
+    return (_maximum(logits, 0) - logits * targets + _log(1 + _exp(-_abs(logits)))).mean()
 
 
 def hinge_loss(scores, targets):
