@@ -23,7 +23,7 @@ KIND_STYLE = {
     "parameter": {"fillcolor": "#fed7aa", "color": "#c2410c", "style": "rounded,filled"},
     "activation": {"fillcolor": "#dbeafe", "color": "#1d4ed8", "style": "rounded,filled"},
     "constant": {
-        "fillcolor": "#f3f4f6",
+        "fillcolor": "#e5e7eb",
         "color": "#9ca3af",
         "fontcolor": MUTED,
         "style": "rounded,filled,dashed",

@@ -1,6 +1,8 @@
 """Writing pictures: render one graph to a file, and a step-through to frames, a GIF and a web page."""
 
 import io
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -8,6 +10,7 @@ import graphviz
 
 FORMATS = ("svg", "png", "pdf")
 GIF_FRAME_MS = 1500
+GIF_COLOURS = 128
 
 
 def render(graph: graphviz.Digraph, path, fmt: str | None = None) -> Path:
@@ -51,20 +54,25 @@ def save_frames(
         raise ValueError(f"save_frames: fmt must be one of {list(FORMATS)}, got {fmt!r}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths, pngs = [], []
-    for k, frame in enumerate(frames):
-        data = _pipe(frame, fmt, "save_frames")
-        paths.append(out_dir / f"step_{k:03d}.{fmt}")
-        paths[-1].write_bytes(data)
-        if gif:
-            pngs.append(data if fmt == "png" else _pipe(frame, "png", "save_frames"))
-    gif_path = _write_gif(pngs, out_dir / "backward.gif") if gif else None
-    html_path = None
+    pictures = _pipe_all(frames, fmt)
+    paths = [out_dir / f"step_{k:03d}.{fmt}" for k in range(len(frames))]
+    for path, data in zip(paths, pictures):
+        path.write_bytes(data)
+    gif_path = html_path = None
+    if gif:
+        pngs = pictures if fmt == "png" else _pipe_all(frames, "png")
+        gif_path = _write_gif(pngs, out_dir / "backward.gif")
     if html:
-        svgs = [_pipe(frame, "svg", "save_frames").decode("utf-8") for frame in frames]
+        svgs = pictures if fmt == "svg" else _pipe_all(frames, "svg")
         html_path = out_dir / "backward.html"
-        html_path.write_text(step_through_page(svgs), encoding="utf-8")
+        html_path.write_text(step_through_page([svg.decode("utf-8") for svg in svgs]), "utf-8")
     return SavedFrames(paths, gif_path, html_path)
+
+
+def _pipe_all(frames, fmt):
+    """Every frame drawn by `dot`, several at once (each is its own process)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(lambda frame: _pipe(frame, fmt, "save_frames"), frames))
 
 
 def _write_gif(pngs, path):
@@ -78,7 +86,8 @@ def _write_gif(pngs, path):
     for image in images:
         canvas = Image.new("RGB", (width, height), "white")
         canvas.paste(image, (0, 0))
-        canvases.append(canvas)
+        # A fast palette of the picture's own colours (the default quantizer is slow on wide frames).
+        canvases.append(canvas.quantize(colors=GIF_COLOURS, method=Image.Quantize.FASTOCTREE))
     durations = [GIF_FRAME_MS] * (len(canvases) - 1) + [3 * GIF_FRAME_MS]  # rest on the end
     canvases[0].save(path, save_all=True, append_images=canvases[1:], duration=durations, loop=0)
     return path
