@@ -17,6 +17,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -74,8 +75,18 @@ def optimizer_classes() -> dict:
     }
 
 
-def train(args) -> int:
-    """Train an MLP on one toy problem, print its metrics and write its pictures and weights."""
+class TrainedRun(NamedTuple):
+    """What `train_problem` returns: the trained model, its loss, history and data split."""
+
+    model: object
+    loss_fn: object
+    history: dict
+    split: tuple  # (X_train, X_test, y_train, y_test)
+    seconds: float
+
+
+def train_problem(args) -> TrainedRun:
+    """Build the data, model, loss and optimizer the arguments ask for, and train (with a bar)."""
     import minigrad as mg
     import minigrad.nn.functional as F
     from minigrad import data
@@ -89,23 +100,20 @@ def train(args) -> int:
     lr = args.lr or USUAL_LR.get(args.optimizer, DEFAULT_LR)
 
     X, y = getattr(data, problem.make)(**problem.options, seed=args.seed)
-    X_train, X_test, y_train, y_test = data.train_test_split(X, y, seed=args.seed)
+    split = data.train_test_split(X, y, seed=args.seed)
+    X_train, X_test, y_train, y_test = split
     mg.manual_seed(args.seed)
     if problem.regression:
-        model = mg.nn.MLP([X.shape[1], *hidden, 1], activation=activation)
-        loss_fn = mse_loss_of_predictions
-        metric = None
+        sizes, loss_fn, metric = [X.shape[1], *hidden, 1], mse_loss_of_predictions, None
     else:
-        model = mg.nn.MLP([X.shape[1], *hidden, int(y.max()) + 1], activation=activation)
-        loss_fn = F.cross_entropy
-        metric = accuracy
+        sizes, loss_fn, metric = [X.shape[1], *hidden, int(y.max()) + 1], F.cross_entropy, accuracy
+    model = mg.nn.MLP(sizes, activation=activation)
     optimizer = optimizer_classes()[args.optimizer](model.parameters(), lr=lr)
     loader = data.DataLoader(X_train, y_train, batch_size=batch_size, seed=args.seed)
 
-    layers = "-".join(str(n) for n in [X.shape[1], *hidden, model[-1].out_features])
     print(
         f"{args.problem}: {len(X_train)} training and {len(X_test)} test points; "
-        f"MLP {layers} ({activation}), {args.optimizer} lr={lr:g}, "
+        f"MLP {'-'.join(map(str, sizes))} ({activation}), {args.optimizer} lr={lr:g}, "
         f"batch size {batch_size}, {epochs} epochs"
     )
     started = time.perf_counter()
@@ -117,28 +125,22 @@ def train(args) -> int:
         epochs,
         test_data=(X_test, y_test),
         metric=metric,
+        progress=args.progress,
         desc=f"train {args.problem}",
     )
-    seconds = time.perf_counter() - started
-    summary = final_metrics(history, problem)
-    print(summary + f" ({seconds:.1f} s)")
-    if problem.regression:
-        print(
-            f"  (the noise variance is {problem.options['noise'] ** 2:.4g}: no model can do better)"
-        )
+    return TrainedRun(model, loss_fn, history, split, time.perf_counter() - started)
 
-    out = Path(args.out)
-    written = write_train_outputs(
-        out,
-        args.problem,
-        model,
-        loss_fn,
-        history,
-        summary,
-        problem,
-        (X_train, X_test, y_train, y_test),
-    )
-    for path in written:
+
+def train(args) -> int:
+    """Train an MLP on one toy problem, print its metrics and write its pictures and weights."""
+    run = train_problem(args)
+    problem = PROBLEMS[args.problem]
+    summary = final_metrics(run.history, problem)
+    print(f"{summary} ({run.seconds:.1f} s)")
+    if problem.regression:
+        noise_variance = problem.options["noise"] ** 2
+        print(f"  (the noise variance is {noise_variance:.4g}: no model can do better on average)")
+    for path in write_train_outputs(Path(args.out), args.problem, run, summary, problem):
         print(f"wrote {path}")
     return 0
 
@@ -160,12 +162,13 @@ def final_metrics(history, problem) -> str:
     )
 
 
-def write_train_outputs(out, name, model, loss_fn, history, summary, problem, split) -> list:
+def write_train_outputs(out, name, run, summary, problem) -> list:
     """Write the fit picture, the loss curve, the model's graph and the weights; return paths."""
     import minigrad as mg
     from minigrad.plots import plot_decision_boundary, plot_history, plot_regression, save_figure
 
-    X_train, X_test, y_train, y_test = split
+    model, history = run.model, run.history
+    X_train, X_test, y_train, y_test = run.split
     X = np.concatenate([X_train, X_test])
     y = np.concatenate([y_train, y_test])
     written = []
@@ -177,7 +180,9 @@ def write_train_outputs(out, name, model, loss_fn, history, summary, problem, sp
         written.append(save_figure(fig, out / f"{name}_boundary.png"))
     fig = plot_history({name: history}, title=f"{name}: loss per epoch (dashed: test)")
     written.append(save_figure(fig, out / f"{name}_loss.png"))
-    written.append(write_model_graph(out / f"{name}_graph.svg", model, loss_fn, X_train, y_train))
+    written.append(
+        write_model_graph(out / f"{name}_graph.svg", model, run.loss_fn, X_train, y_train)
+    )
     weights = out / f"{name}_model.npz"
     mg.save(model.state_dict(), weights)
     written.append(weights)
@@ -468,6 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--epochs", type=positive_int, help="passes over the data (default per problem)")
     t.add_argument("--seed", type=non_negative_int, default=0, help="data, init and shuffle seed")
     t.add_argument("--out", default="minigrad-out", help="output folder (./minigrad-out)")
+    t.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
 
     g = commands.add_parser(
         "graph",
