@@ -13,3 +13,11 @@ from minigrad.optim.sgd import SGD
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam"]
 
 # Helper O2's algorithms and schedulers are imported below this line (with `__all__ += [...]`).
+
+from minigrad.optim import lr_scheduler  # noqa: E402
+from minigrad.optim.adadelta import Adadelta  # noqa: E402
+from minigrad.optim.adagrad import Adagrad  # noqa: E402
+from minigrad.optim.rmsprop import RMSprop  # noqa: E402
+from minigrad.optim.rprop import Rprop  # noqa: E402
+
+__all__ += ["Adagrad", "RMSprop", "Rprop", "Adadelta", "lr_scheduler"]

@@ -1,0 +1,354 @@
+"""Adagrad and RMSprop against references written here from PyTorch's documented pseudocode."""
+
+import inspect
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from minigrad.optim.adagrad import Adagrad, adagrad_update
+from minigrad.optim.rmsprop import RMSprop, rmsprop_update
+
+SHAPES = [(3, 4), (7,), (2, 2, 2)]
+STEPS = 60
+TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=1e-5, atol=1e-6)}
+
+
+@dataclass
+class Param:
+    """All an optimizer sees of a parameter: two numpy arrays."""
+
+    data: np.ndarray
+    grad: np.ndarray | None = None
+
+
+def check_against_reference(make_optimizer, reference_step, init_state, dtype, seed=0):
+    """Run the optimizer and the reference side by side for STEPS steps on random gradients.
+
+    The reference runs in float64 on the same starting values and gradients; every step the
+    parameters must agree within the dtype's tolerance.
+    """
+    rng = np.random.default_rng(seed)
+    params = [Param(rng.standard_normal(shape).astype(dtype)) for shape in SHAPES]
+    reference = [p.data.astype(np.float64) for p in params]
+    states = [init_state(theta) for theta in reference]
+    optimizer = make_optimizer(params)
+    for t in range(1, STEPS + 1):
+        scale = 10.0 ** rng.uniform(-2, 1)  # gradients of varying size, as in training
+        grads = [(scale * rng.standard_normal(shape)).astype(dtype) for shape in SHAPES]
+        for p, g in zip(params, grads):
+            p.grad = g
+        optimizer.step()
+        for theta, g, state in zip(reference, grads, states):
+            reference_step(theta, g.astype(np.float64), state, t)
+        for p, theta in zip(params, reference):
+            assert p.data.dtype == dtype
+            np.testing.assert_allclose(p.data, theta, **TOLERANCE[dtype], err_msg=f"step {t}")
+
+
+# --- Adagrad ----------------------------------------------------------------------------------
+
+
+def adagrad_reference(
+    lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, maximize=False
+):
+    def init(theta):
+        return {"sum": np.full_like(theta, initial_accumulator_value)}
+
+    def step(theta, g, state, t):
+        if maximize:
+            g = -g
+        decayed_lr = lr / (1 + (t - 1) * lr_decay)
+        if weight_decay != 0:
+            g = g + weight_decay * theta
+        state["sum"] = state["sum"] + g**2
+        theta -= decayed_lr * g / (np.sqrt(state["sum"]) + eps)
+
+    return init, step
+
+
+ADAGRAD_OPTIONS = [
+    {},
+    {"lr": 0.1},
+    {"lr_decay": 0.05},
+    {"weight_decay": 0.1},
+    {"initial_accumulator_value": 0.5},
+    {"eps": 1e-3},
+    {"maximize": True},
+    {
+        "lr": 0.05,
+        "lr_decay": 0.01,
+        "weight_decay": 0.01,
+        "initial_accumulator_value": 0.1,
+        "eps": 1e-6,
+        "maximize": True,
+    },
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("options", ADAGRAD_OPTIONS, ids=str)
+def test_adagrad_matches_documented_update(options, dtype):
+    init, step = adagrad_reference(**options)
+    check_against_reference(lambda ps: Adagrad(ps, **options), step, init, dtype)
+
+
+def test_adagrad_first_step_moves_each_weight_by_about_lr():
+    # s_1 = g^2, so the first step is lr * g / (|g| + eps): lr times the sign of g.
+    p = Param(np.zeros(5), np.array([3.0, -0.2, 1e-3, -50.0, 0.0]))
+    Adagrad([p], lr=0.1).step()
+    np.testing.assert_allclose(p.data, [-0.1, 0.1, -0.1, 0.1, 0.0], rtol=1e-6)
+
+
+def test_adagrad_rate_decays_as_the_sum_grows():
+    # A constant gradient g: after t steps s_t = t g^2, so step t moves by lr / sqrt(t).
+    p = Param(np.zeros(1))
+    opt = Adagrad([p], lr=1.0, eps=0.0)
+    moves = []
+    for _ in range(4):
+        p.grad = np.array([2.0])
+        before = p.data.copy()
+        opt.step()
+        moves.append(float(before[0] - p.data[0]))
+    np.testing.assert_allclose(moves, 1 / np.sqrt([1, 2, 3, 4]), rtol=1e-14)
+
+
+# --- RMSprop ----------------------------------------------------------------------------------
+
+
+def rmsprop_reference(
+    lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, maximize=False
+):
+    def init(theta):
+        return {"v": np.zeros_like(theta), "b": np.zeros_like(theta), "g_ave": np.zeros_like(theta)}
+
+    def step(theta, g, state, t):
+        if maximize:
+            g = -g
+        if weight_decay != 0:
+            g = g + weight_decay * theta
+        state["v"] = alpha * state["v"] + (1 - alpha) * g**2
+        v_tilde = state["v"]
+        if centered:
+            state["g_ave"] = state["g_ave"] * alpha + (1 - alpha) * g
+            v_tilde = v_tilde - state["g_ave"] ** 2
+        if momentum > 0:
+            state["b"] = momentum * state["b"] + g / (np.sqrt(v_tilde) + eps)
+            theta -= lr * state["b"]
+        else:
+            theta -= lr * g / (np.sqrt(v_tilde) + eps)
+
+    return init, step
+
+
+RMSPROP_OPTIONS = [
+    {},
+    {"lr": 1e-3},
+    {"alpha": 0.9},
+    {"eps": 1e-3},
+    {"weight_decay": 0.1},
+    {"momentum": 0.9},
+    {"centered": True},
+    {"centered": True, "momentum": 0.5},
+    {"maximize": True},
+    {
+        "lr": 3e-3,
+        "alpha": 0.95,
+        "eps": 1e-6,
+        "weight_decay": 0.01,
+        "momentum": 0.8,
+        "centered": True,
+        "maximize": True,
+    },
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("options", RMSPROP_OPTIONS, ids=str)
+def test_rmsprop_matches_documented_update(options, dtype):
+    init, step = rmsprop_reference(**options)
+    check_against_reference(lambda ps: RMSprop(ps, **options), step, init, dtype)
+
+
+def test_rmsprop_first_step_is_lr_over_sqrt_one_minus_alpha():
+    # v_1 = (1 - alpha) g^2, so the first step is lr * sign(g) / sqrt(1 - alpha) (eps aside).
+    p = Param(np.zeros(3), np.array([2.0, -0.5, 0.0]))
+    RMSprop([p], lr=0.01, alpha=0.99, eps=1e-300).step()  # eps only keeps 0 / 0 away
+    np.testing.assert_allclose(p.data, [-0.1, 0.1, 0.0], rtol=1e-12)
+
+
+def test_rmsprop_groups_may_differ_in_centered_and_momentum():
+    a, b = Param(np.ones(4)), Param(np.ones(4))
+    opt = RMSprop([{"params": [a], "centered": True}, {"params": [b], "momentum": 0.9}], lr=0.1)
+    init_a, step_a = rmsprop_reference(lr=0.1, centered=True)
+    init_b, step_b = rmsprop_reference(lr=0.1, momentum=0.9)
+    ref_a, ref_b = np.ones(4), np.ones(4)
+    state_a, state_b = init_a(ref_a), init_b(ref_b)
+    rng = np.random.default_rng(3)
+    for t in range(1, 20):
+        a.grad, b.grad = rng.standard_normal(4), rng.standard_normal(4)
+        opt.step()
+        step_a(ref_a, a.grad, state_a, t)
+        step_b(ref_b, b.grad, state_b, t)
+    np.testing.assert_allclose(a.data, ref_a, rtol=1e-12)
+    np.testing.assert_allclose(b.data, ref_b, rtol=1e-12)
+
+
+# --- kernels, state, signatures, errors -------------------------------------------------------
+
+
+def random_arrays(n_arrays, dtype, seed, size=1000):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(size).astype(dtype) for _ in range(n_arrays)]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("maximize", [False, True])
+def test_adagrad_kernel_equals_numpy_twin(dtype, maximize):
+    param, grad, state_sum = random_arrays(3, dtype, seed=1)
+    state_sum = np.abs(state_sum)
+    real = np.dtype(dtype).type
+    hyper = (real(0.1), real(0.01), real(0.05), real(1e-6), maximize)
+    twin = [param.copy(), state_sum.copy()]
+    compiled = [param.copy(), state_sum.copy()]
+    for step in range(1, 6):
+        adagrad_update.twin(twin[0], grad, twin[1], *hyper, real(step))
+        adagrad_update.compiled()(compiled[0], grad, compiled[1], *hyper, real(step))
+    for a, b in zip(compiled, twin):
+        np.testing.assert_allclose(a, b, rtol=1e-6 if dtype == np.float32 else 1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(("momentum", "centered"), [(0.0, False), (0.9, False), (0.5, True)])
+def test_rmsprop_kernel_equals_numpy_twin(dtype, momentum, centered):
+    param, grad, square_avg, grad_avg, buf = random_arrays(5, dtype, seed=2)
+    square_avg = square_avg**2 + 1  # keeps square_avg - grad_avg**2 mostly positive
+    grad_avg = 0.1 * grad_avg
+    real = np.dtype(dtype).type
+    hyper = (real(0.01), real(0.9), real(1e-8), real(0.01), real(momentum), centered, False)
+    twin = [param.copy(), square_avg.copy(), grad_avg.copy(), buf.copy()]
+    compiled = [a.copy() for a in twin]
+    for _ in range(5):
+        rmsprop_update.twin(twin[0], grad, *twin[1:], *hyper)
+        rmsprop_update.compiled()(compiled[0], grad, *compiled[1:], *hyper)
+    for a, b in zip(compiled, twin):
+        np.testing.assert_allclose(a, b, rtol=1e-6 if dtype == np.float32 else 1e-14)
+
+
+def test_constructor_defaults_are_torch_optims():
+    def defaults(cls):
+        return {
+            name: p.default
+            for name, p in inspect.signature(cls).parameters.items()
+            if name != "params"
+        }
+
+    assert defaults(Adagrad) == {
+        "lr": 1e-2,
+        "lr_decay": 0,
+        "weight_decay": 0,
+        "initial_accumulator_value": 0,
+        "eps": 1e-10,
+        "maximize": False,
+    }
+    assert defaults(RMSprop) == {
+        "lr": 1e-2,
+        "alpha": 0.99,
+        "eps": 1e-8,
+        "weight_decay": 0,
+        "momentum": 0,
+        "centered": False,
+        "maximize": False,
+    }
+
+
+def test_state_uses_torch_names_and_the_parameters_dtype():
+    p = Param(np.ones(3, np.float32), np.ones(3, np.float32))
+    opt = Adagrad([p], initial_accumulator_value=0.5)
+    opt.step()
+    assert int(opt.state[p]["step"]) == 1
+    np.testing.assert_allclose(opt.state[p]["sum"], 1.5)
+    assert opt.state[p]["sum"].dtype == np.float32
+    q = Param(np.ones(3), np.ones(3))
+    opt = RMSprop([q], centered=True, momentum=0.9)
+    opt.step()
+    assert {"square_avg", "grad_avg", "momentum_buffer"} <= set(opt.state[q])
+    np.testing.assert_allclose(opt.state[q]["square_avg"], 0.01)
+    np.testing.assert_allclose(opt.state[q]["grad_avg"], 0.01)
+    r = Param(np.ones(3), np.ones(3))
+    opt = RMSprop([r])
+    opt.step()
+    assert "momentum_buffer" not in opt.state[r] and "grad_avg" not in opt.state[r]
+
+
+def test_rmsprop_switching_centered_on_after_the_first_step_raises():
+    p = Param(np.ones(3), np.ones(3))
+    opt = RMSprop([p])
+    opt.step()
+    opt.param_groups[0]["centered"] = True
+    with pytest.raises(ValueError, match=r"RMSprop: the option that needs state 'grad_avg'"):
+        opt.step()
+    np.testing.assert_allclose(p.data, 1 - 0.1, rtol=1e-6)  # the failed step changed nothing
+
+
+@pytest.mark.parametrize(
+    ("cls", "options"),
+    [
+        (Adagrad, {"lr_decay": 0.1, "initial_accumulator_value": 0.2}),
+        (RMSprop, {"centered": True, "momentum": 0.9}),
+    ],
+)
+def test_state_dict_round_trip_resumes_bit_for_bit(cls, options):
+    rng = np.random.default_rng(5)
+    grads = [[rng.standard_normal(s) for s in SHAPES] for _ in range(10)]
+    start = [rng.standard_normal(s) for s in SHAPES]
+
+    def run(params, opt, steps):
+        for gs in steps:
+            for p, g in zip(params, gs):
+                p.grad = g.copy()
+            opt.step()
+
+    straight = [Param(x.copy()) for x in start]
+    opt = cls(straight, **options)
+    run(straight, opt, grads)
+
+    first = [Param(x.copy()) for x in start]
+    opt1 = cls(first, **options)
+    run(first, opt1, grads[:4])
+    saved = opt1.state_dict()
+    resumed = [Param(p.data.copy()) for p in first]
+    opt2 = cls(resumed)  # default hyper-parameters: the state dict must restore the group's
+    opt2.load_state_dict(saved)
+    run(resumed, opt2, grads[4:])
+    for a, b in zip(resumed, straight):
+        np.testing.assert_array_equal(a.data, b.data)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda ps: Adagrad(ps, lr=-0.1), r"Adagrad: lr must be >= 0, got -0\.1"),
+        (lambda ps: Adagrad(ps, lr_decay=-1), r"Adagrad: lr_decay must be >= 0, got -1"),
+        (lambda ps: Adagrad(ps, weight_decay=-1e-3), r"Adagrad: weight_decay .* got -0\.001"),
+        (
+            lambda ps: Adagrad(ps, initial_accumulator_value=-1.0),
+            r"Adagrad: initial_accumulator_value must be >= 0, got -1\.0",
+        ),
+        (lambda ps: Adagrad(ps, eps=-1e-10), r"Adagrad: eps must be >= 0, got -1e-10"),
+        (lambda ps: Adagrad(ps, lr=float("nan")), r"Adagrad: lr must be >= 0, got nan"),
+        (lambda ps: RMSprop(ps, lr=-1.0), r"RMSprop: lr must be >= 0, got -1\.0"),
+        (lambda ps: RMSprop(ps, alpha=1.5), r"RMSprop: alpha must be in \[0, 1\], got 1\.5"),
+        (lambda ps: RMSprop(ps, alpha=-0.1), r"RMSprop: alpha must be in \[0, 1\], got -0\.1"),
+        (lambda ps: RMSprop(ps, eps=-1e-8), r"RMSprop: eps must be >= 0, got -1e-08"),
+        (lambda ps: RMSprop(ps, weight_decay=-1), r"RMSprop: weight_decay must be >= 0, got -1"),
+        (lambda ps: RMSprop(ps, momentum=-0.9), r"RMSprop: momentum must be >= 0, got -0\.9"),
+        (
+            lambda ps: RMSprop([{"params": ps, "alpha": 2.0}]),
+            r"RMSprop: alpha must be in \[0, 1\], got 2\.0",
+        ),
+    ],
+)
+def test_bad_hyper_parameters_raise_naming_the_argument(make, message):
+    with pytest.raises(ValueError, match=message):
+        make([Param(np.zeros(2))])

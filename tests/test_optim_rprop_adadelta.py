@@ -1,0 +1,293 @@
+"""Rprop and Adadelta against references written here from PyTorch's documented pseudocode."""
+
+import inspect
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from minigrad.optim.adadelta import Adadelta, adadelta_update
+from minigrad.optim.rprop import Rprop, rprop_update
+
+SHAPES = [(3, 4), (7,), (2, 2, 2)]
+STEPS = 60
+TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=1e-5, atol=1e-6)}
+
+
+@dataclass
+class Param:
+    """All an optimizer sees of a parameter: two numpy arrays."""
+
+    data: np.ndarray
+    grad: np.ndarray | None = None
+
+
+def check_against_reference(make_optimizer, reference_step, init_state, dtype, seed=0):
+    """Run the optimizer and a float64 reference side by side on the same random gradients."""
+    rng = np.random.default_rng(seed)
+    params = [Param(rng.standard_normal(shape).astype(dtype)) for shape in SHAPES]
+    reference = [p.data.astype(np.float64) for p in params]
+    states = [init_state(theta) for theta in reference]
+    optimizer = make_optimizer(params)
+    for t in range(1, STEPS + 1):
+        scale = 10.0 ** rng.uniform(-2, 1)
+        # Rprop needs runs of equal signs as well as flips: a drift plus noise gives both.
+        grads = [(scale * (rng.standard_normal(shape) + 0.7)).astype(dtype) for shape in SHAPES]
+        for p, g in zip(params, grads):
+            p.grad = g
+        optimizer.step()
+        for theta, g, state in zip(reference, grads, states):
+            reference_step(theta, g.astype(np.float64), state, t)
+        for p, theta in zip(params, reference):
+            assert p.data.dtype == dtype
+            np.testing.assert_allclose(p.data, theta, **TOLERANCE[dtype], err_msg=f"step {t}")
+
+
+# --- Rprop ------------------------------------------------------------------------------------
+
+
+def rprop_reference(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), maximize=False):
+    """The documented loop, weight by weight: compare signs, adapt the step size, step."""
+    eta_minus, eta_plus = etas
+    gamma_min, gamma_max = step_sizes
+
+    def init(theta):
+        return {"g_prev": np.zeros(theta.size), "eta": np.full(theta.size, float(lr))}
+
+    def step(theta, g, state, t):
+        g = (-g if maximize else g).reshape(-1).copy()
+        eta, g_prev = state["eta"], state["g_prev"]
+        for i in range(g.size):
+            if g_prev[i] * g[i] > 0:
+                eta[i] = min(eta[i] * eta_plus, gamma_max)
+            elif g_prev[i] * g[i] < 0:
+                eta[i] = max(eta[i] * eta_minus, gamma_min)
+                g[i] = 0
+        theta -= (eta * np.sign(g)).reshape(theta.shape)
+        state["g_prev"] = g
+
+    return init, step
+
+
+RPROP_OPTIONS = [
+    {},
+    {"lr": 0.1},
+    {"etas": (0.3, 1.5)},
+    {"step_sizes": (5e-3, 0.03)},  # small enough that both clamps are reached
+    {"maximize": True},
+    {"lr": 0.02, "etas": (0.4, 1.1), "step_sizes": (1e-4, 1.0), "maximize": True},
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("options", RPROP_OPTIONS, ids=str)
+def test_rprop_matches_documented_update(options, dtype):
+    init, step = rprop_reference(**options)
+    check_against_reference(lambda ps: Rprop(ps, **options), step, init, dtype)
+
+
+def test_rprop_first_step_moves_every_weight_by_lr_against_the_sign():
+    # g_prev starts at 0, so the step sizes stay at lr and only the sign of g matters.
+    p = Param(np.zeros(4), np.array([5.0, -1e-4, 0.0, 300.0]))
+    opt = Rprop([p], lr=0.25)
+    opt.step()
+    np.testing.assert_array_equal(p.data, [-0.25, 0.25, 0.0, -0.25])
+    np.testing.assert_array_equal(opt.state[p]["step_size"], 0.25)
+    np.testing.assert_array_equal(opt.state[p]["prev"], [5.0, -1e-4, 0.0, 300.0])
+
+
+def test_rprop_sign_flip_holds_the_weight_and_forgets_the_gradient():
+    p = Param(np.zeros(1))
+    opt = Rprop([p], lr=0.1, etas=(0.5, 2.0))
+    path = []
+    for g in [1.0, 1.0, -1.0, -1.0, -1.0]:
+        p.grad = np.array([g])
+        opt.step()
+        path.append((float(p.data[0]), float(opt.state[p]["step_size"][0])))
+    np.testing.assert_allclose(
+        path,
+        [
+            (-0.1, 0.1),  # first step: size lr
+            (-0.3, 0.2),  # same sign: size doubles
+            (-0.3, 0.1),  # flip: size halves, the weight holds, prev becomes 0
+            (-0.2, 0.1),  # after the flip the product is 0: size kept, the weight moves
+            (0.0, 0.2),  # same sign again: size doubles
+        ],
+        atol=1e-15,
+    )
+
+
+def test_rprop_step_sizes_are_clamped_on_every_step():
+    # An lr above the maximum is pulled down on the very first step, as PyTorch does.
+    p = Param(np.zeros(2), np.array([1.0, -1.0]))
+    opt = Rprop([p], lr=100.0, step_sizes=(0.5, 50.0))
+    opt.step()
+    np.testing.assert_array_equal(p.data, [-50.0, 50.0])
+    for _ in range(20):  # alternating signs shrink the size down to the minimum
+        p.grad = -p.grad
+        opt.step()
+    np.testing.assert_array_equal(opt.state[p]["step_size"], 0.5)
+
+
+# --- Adadelta ---------------------------------------------------------------------------------
+
+
+def adadelta_reference(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, maximize=False):
+    def init(theta):
+        return {"v": np.zeros_like(theta), "u": np.zeros_like(theta)}
+
+    def step(theta, g, state, t):
+        if maximize:
+            g = -g
+        if weight_decay != 0:
+            g = g + weight_decay * theta
+        state["v"] = state["v"] * rho + g**2 * (1 - rho)
+        delta = np.sqrt(state["u"] + eps) / np.sqrt(state["v"] + eps) * g
+        state["u"] = state["u"] * rho + delta**2 * (1 - rho)
+        theta -= lr * delta
+
+    return init, step
+
+
+ADADELTA_OPTIONS = [
+    {},
+    {"lr": 0.5},
+    {"rho": 0.5},
+    {"eps": 1e-3},
+    {"weight_decay": 0.1},
+    {"maximize": True},
+    {"lr": 0.3, "rho": 0.95, "eps": 1e-4, "weight_decay": 0.01, "maximize": True},
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("options", ADADELTA_OPTIONS, ids=str)
+def test_adadelta_matches_documented_update(options, dtype):
+    init, step = adadelta_reference(**options)
+    check_against_reference(lambda ps: Adadelta(ps, **options), step, init, dtype)
+
+
+def test_adadelta_first_step_closed_form():
+    # v_1 = (1 - rho) g^2 and u_0 = 0: the first step is lr * sqrt(eps / ((1 - rho) g^2 + eps)) g.
+    g = np.array([2.0, -0.5, 0.0])
+    p = Param(np.zeros(3), g.copy())
+    Adadelta([p], lr=1.0, rho=0.9, eps=1e-6).step()
+    want = -np.sqrt(1e-6 / (0.1 * g**2 + 1e-6)) * g
+    np.testing.assert_allclose(p.data, want, rtol=1e-14)
+
+
+# --- kernels, signatures, errors --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("maximize", [False, True])
+def test_rprop_kernel_equals_numpy_twin(dtype, maximize):
+    rng = np.random.default_rng(7)
+    param, prev = (rng.standard_normal(1000).astype(dtype) for _ in range(2))
+    step_size = rng.uniform(1e-3, 1.0, 1000).astype(dtype)
+    real = np.dtype(dtype).type
+    hyper = (real(0.5), real(1.2), real(1e-2), real(0.5), maximize)
+    twin = [param.copy(), prev.copy(), step_size.copy()]
+    compiled = [a.copy() for a in twin]
+    for _ in range(6):
+        grad = rng.standard_normal(1000).astype(dtype)
+        grad[:50] = 0  # zero gradients: no move, no size change
+        rprop_update.twin(twin[0], grad, *twin[1:], *hyper)
+        rprop_update.compiled()(compiled[0], grad, *compiled[1:], *hyper)
+    for a, b in zip(compiled, twin):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+def test_adadelta_kernel_equals_numpy_twin(dtype, weight_decay):
+    rng = np.random.default_rng(8)
+    param, grad = (rng.standard_normal(1000).astype(dtype) for _ in range(2))
+    square_avg, acc_delta = (rng.uniform(0, 1, 1000).astype(dtype) for _ in range(2))
+    real = np.dtype(dtype).type
+    hyper = (real(1.0), real(0.9), real(1e-6), real(weight_decay), False)
+    twin = [param.copy(), square_avg.copy(), acc_delta.copy()]
+    compiled = [a.copy() for a in twin]
+    for _ in range(5):
+        adadelta_update.twin(twin[0], grad, *twin[1:], *hyper)
+        adadelta_update.compiled()(compiled[0], grad, *compiled[1:], *hyper)
+    for a, b in zip(compiled, twin):
+        np.testing.assert_allclose(a, b, rtol=1e-6 if dtype == np.float32 else 1e-14)
+
+
+def test_constructor_defaults_are_torch_optims():
+    def defaults(cls):
+        return {
+            name: p.default
+            for name, p in inspect.signature(cls).parameters.items()
+            if name != "params"
+        }
+
+    assert defaults(Rprop) == {
+        "lr": 1e-2,
+        "etas": (0.5, 1.2),
+        "step_sizes": (1e-6, 50),
+        "maximize": False,
+    }
+    assert defaults(Adadelta) == {
+        "lr": 1.0,
+        "rho": 0.9,
+        "eps": 1e-6,
+        "weight_decay": 0,
+        "maximize": False,
+    }
+
+
+@pytest.mark.parametrize(("cls", "options"), [(Rprop, {"etas": (0.4, 1.3)}), (Adadelta, {})])
+def test_state_dict_round_trip_resumes_bit_for_bit(cls, options):
+    rng = np.random.default_rng(9)
+    grads = [[rng.standard_normal(s) for s in SHAPES] for _ in range(10)]
+    start = [rng.standard_normal(s) for s in SHAPES]
+
+    def run(params, opt, steps):
+        for gs in steps:
+            for p, g in zip(params, gs):
+                p.grad = g.copy()
+            opt.step()
+
+    straight = [Param(x.copy()) for x in start]
+    run(straight, cls(straight, **options), grads)
+
+    first = [Param(x.copy()) for x in start]
+    opt1 = cls(first, **options)
+    run(first, opt1, grads[:4])
+    resumed = [Param(p.data.copy()) for p in first]
+    opt2 = cls(resumed)
+    opt2.load_state_dict(opt1.state_dict())
+    run(resumed, opt2, grads[4:])
+    for a, b in zip(resumed, straight):
+        np.testing.assert_array_equal(a.data, b.data)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda ps: Rprop(ps, lr=-0.01), r"Rprop: lr must be >= 0, got -0\.01"),
+        (
+            lambda ps: Rprop(ps, etas=(0.5, 0.9)),
+            r"Rprop: etas must be \(etaminus, etaplus\) with 0 < etaminus < 1 < etaplus, "
+            r"got \(0\.5, 0\.9\)",
+        ),
+        (lambda ps: Rprop(ps, etas=(1.2, 0.5)), r"Rprop: etas .* got \(1\.2, 0\.5\)"),
+        (lambda ps: Rprop(ps, etas=(0.0, 1.2)), r"Rprop: etas .* got \(0\.0, 1\.2\)"),
+        (lambda ps: Rprop(ps, etas=(0.5,)), r"Rprop: etas .* got \(0\.5,\)"),
+        (
+            lambda ps: Rprop(ps, step_sizes=(1.0, 0.1)),
+            r"Rprop: step_sizes must be \(min, max\) with 0 <= min <= max, got \(1\.0, 0\.1\)",
+        ),
+        (lambda ps: Rprop(ps, step_sizes=(-1, 50)), r"Rprop: step_sizes .* got \(-1, 50\)"),
+        (lambda ps: Adadelta(ps, lr=-1.0), r"Adadelta: lr must be >= 0, got -1\.0"),
+        (lambda ps: Adadelta(ps, rho=1.1), r"Adadelta: rho must be in \[0, 1\], got 1\.1"),
+        (lambda ps: Adadelta(ps, rho=-0.1), r"Adadelta: rho must be in \[0, 1\], got -0\.1"),
+        (lambda ps: Adadelta(ps, eps=-1e-6), r"Adadelta: eps must be >= 0, got -1e-06"),
+        (lambda ps: Adadelta(ps, weight_decay=-1), r"Adadelta: weight_decay must be >= 0, got -1"),
+    ],
+)
+def test_bad_hyper_parameters_raise_naming_the_argument(make, message):
+    with pytest.raises(ValueError, match=message):
+        make([Param(np.zeros(2))])
