@@ -282,3 +282,23 @@ def test_cosine_closed_form_at_a_quarter_period():
     sched = CosineAnnealingLR(opt, T_max=4)
     sched.step()
     assert opt.param_groups[0]["lr"] == pytest.approx((1 + math.cos(math.pi / 4)) / 2)
+
+
+def test_scheduled_lr_is_the_lr_minigrads_optimizer_steps_with():
+    from dataclasses import dataclass
+
+    from minigrad.optim import SGD
+
+    @dataclass
+    class Param:
+        data: np.ndarray
+        grad: np.ndarray | None = None
+
+    p = Param(np.zeros(2), np.ones(2))
+    opt = SGD([p], lr=1.0)
+    sched = StepLR(opt, step_size=1, gamma=0.5)
+    for _ in range(3):
+        opt.step()
+        sched.step()
+    np.testing.assert_allclose(p.data, -(1.0 + 0.5 + 0.25))
+    assert sched.get_last_lr() == [0.125]
