@@ -23,8 +23,12 @@ def save(obj, path):
         if array.dtype.kind not in "biuf":
             raise TypeError(f"save: value of {key!r} must be numeric, got dtype {array.dtype}")
         arrays[key] = array
-    with open(path, "wb") as file:  # a file object, so numpy does not append ".npz" to the name
-        np.savez(file, **arrays)
+    # The .npz layout written member by member, as np.savez does: np.savez(file, **arrays) would
+    # swallow a key named "allow_pickle" and reject one named "file".
+    with zipfile.ZipFile(path, "w") as archive:
+        for key, array in arrays.items():
+            with archive.open(key + ".npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, array, allow_pickle=False)
 
 
 def load(path) -> dict:
@@ -36,6 +40,10 @@ def load(path) -> dict:
         if not isinstance(archive, np.lib.npyio.NpzFile):
             raise ValueError("it holds a single array, not an .npz archive")
         with archive:
-            return {key: archive[key] for key in archive.files}
+            state = {key: archive[key] for key in archive.files}
+        for key, value in state.items():
+            if not isinstance(value, np.ndarray):  # a non-.npy member comes back as raw bytes
+                raise ValueError(f"member {key!r} is not a numpy array")
+        return state
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as err:
         raise ValueError(f"load: {path!r} is not a valid .npz state dict ({err})") from None
