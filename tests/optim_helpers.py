@@ -1,0 +1,48 @@
+"""Shared helpers for the optimizer tests: plain parameters and a fixed-gradient training run."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SHAPES = [(3, 4), (5,), (2, 3, 2)]
+STEPS = 60
+# rtol per dtype, against a float64 reference. float32 values start away from zero (|θ| in
+# [1, 2]) and move less than 1 in total, so a relative tolerance is meaningful for every weight.
+RTOL = {np.float64: 1e-10, np.float32: 1e-5}
+
+
+@dataclass
+class Param:
+    """All an optimizer knows of a parameter: two numpy arrays."""
+
+    data: np.ndarray
+    grad: np.ndarray | None = None
+
+
+def initial_values(seed=0, shapes=SHAPES):
+    """Float64 starting weights with |θ| in [1, 2] and random signs."""
+    rng = np.random.default_rng(seed)
+    return [rng.choice([-1.0, 1.0], size=s) * rng.uniform(1.0, 2.0, size=s) for s in shapes]
+
+
+def gradient_sequence(seed=1, steps=STEPS, shapes=SHAPES):
+    """``steps`` lists of float64 gradients, one per parameter."""
+    rng = np.random.default_rng(seed)
+    return [[rng.standard_normal(s) for s in shapes] for _ in range(steps)]
+
+
+def run(make_optimizer, dtype, init, grads):
+    """Train copies of ``init`` (cast to ``dtype``) on fixed ``grads``; return (params, optimizer)."""
+    params = [Param(x.astype(dtype)) for x in init]
+    opt = make_optimizer(params)
+    for step_grads in grads:
+        opt.zero_grad()
+        for p, g in zip(params, step_grads):
+            p.grad = g.astype(dtype)
+        opt.step()
+    return params, opt
+
+
+def as_float64(values, dtype):
+    """The float64 values a ``dtype`` run actually starts from (rounded to ``dtype`` first)."""
+    return [np.asarray(v).astype(dtype).astype(np.float64) for v in values]
