@@ -188,7 +188,7 @@ def test_pow_square_of_negative_base_has_gradient_two_x():
     ids=["2-t", "2+t", "2*t", "2/t", "2.5**t", "ones*t", "arange-t", "full/t", "mat+t", "mat@t"],
 )
 def test_reflected_ops(fn, numpy_fn):
-    # A float64 numpy array promotes a float32 tensor to float64, as in numpy; a Python number never does.
+    # A float64 array promotes a float32 tensor to float64 (as numpy does); a Python number does not.
     promotes = "np." in fn.__code__.co_names or "np" in fn.__code__.co_names
     check_op(fn, numpy_fn, [nonzero(3)], dtype32=np.float64 if promotes else np.float32)
 
@@ -526,3 +526,24 @@ def test_argmax():
         np.testing.assert_array_equal(out.data, np.argmax(x, axis=axis))
         np.testing.assert_array_equal(mg.argmax(t, axis=axis).data, np.argmax(x, axis=axis))
         assert out.dtype.kind == "i" and not out.requires_grad and out.op is None
+
+
+def test_T_of_vectors_and_scalars_is_the_identity():
+    for shape in [(), (4,)]:
+        check_op(lambda x: x.T, lambda x: x.T, [normal(shape)])
+
+
+def test_iterating_over_a_tensor_gives_differentiable_rows():
+    x = mg.tensor(np.arange(6.0).reshape(3, 2), requires_grad=True)
+    rows = list(x)
+    assert len(rows) == 3 and all(r.op == "getitem" for r in rows)
+    (rows[0] * 1 + rows[2] * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[1.0, 1.0], [0.0, 0.0], [3.0, 3.0]])
+
+
+def test_comparison_with_a_numpy_array_on_the_left_is_reflected_correctly():
+    t = mg.tensor([2.0, 2.0, 2.0])
+    a = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal((a < t).data, [True, False, False])
+    np.testing.assert_array_equal((a >= t).data, [False, True, True])
+    np.testing.assert_array_equal((a == t).data, [False, True, False])

@@ -1,5 +1,8 @@
 """The Tensor itself: construction and dtype rules, attributes, repr, factories and seeding."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -177,3 +180,22 @@ def test_arange():
     np.testing.assert_array_equal(f.data, [0, 0.25, 0.5, 0.75])
     np.testing.assert_array_equal(mg.arange(2, 8, 3).data, [2, 5])
     assert mg.arange(3, dtype=np.float64, requires_grad=True).requires_grad
+
+
+# ----- the package -----
+def test_import_minigrad_loads_no_heavy_dependencies():
+    code = (
+        "import sys, minigrad; "
+        "print(sorted(m for m in ('numba', 'matplotlib', 'graphviz', 'tqdm', 'torch') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_public_names_exist():
+    for name in mg.__all__:
+        assert hasattr(mg, name), name
+    assert mg.tensor is not mg.Tensor and isinstance(mg.tensor([1.0]), mg.Tensor)
