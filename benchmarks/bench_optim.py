@@ -1,0 +1,305 @@
+"""Time one optimizer step of every minigrad.optim algorithm; compare with torch.optim if present.
+
+Run:  python benchmarks/bench_optim.py [--quick] [--sizes 1e3 1e6] [--algorithms Adam SGD]
+
+For each total size the parameters are 10 float32 tensors of size/10 elements, each with a fixed
+random gradient. A step's time is the median over many steps, measured after warm-up steps (so
+numba's compilation and the first touch of fresh memory are not counted); the fastest step is
+printed too, because on a shared machine the median also measures the neighbours. The effective
+memory bandwidth is (bytes an element's update must read and write) * elements / median time; the
+byte count of each algorithm is printed in the table, and the machine's copy bandwidth (numpy, one
+thread; and a numba prange copy on all threads) is measured in the same run for comparison.
+
+torch is timed in a child process of the same run: torch's OpenMP threads and numba's spin-wait
+after each parallel loop, and on a 2-core machine sharing one process made either side up to 100x
+slower (measured), which would be a benchmark of the thread pools, not of the optimizers.
+
+This is a script that prints a table, not a test: times depend on the machine and its load.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import minigrad.optim as optim  # noqa: E402
+
+N_TENSORS = 10
+
+# (label, class name, constructor kwargs, state buffers the update reads and writes per element)
+ALGORITHMS = [
+    ("SGD", "SGD", {"lr": 1e-3}, 0),
+    ("SGD momentum=0.9", "SGD", {"lr": 1e-3, "momentum": 0.9}, 1),
+    ("SGD nesterov", "SGD", {"lr": 1e-3, "momentum": 0.9, "nesterov": True}, 1),
+    ("Adam", "Adam", {"lr": 1e-3}, 2),
+    ("Adam amsgrad", "Adam", {"lr": 1e-3, "amsgrad": True}, 3),
+    ("AdamW", "AdamW", {"lr": 1e-3}, 2),
+    ("Adamax", "Adamax", {}, 2),
+    ("NAdam", "NAdam", {}, 2),
+    ("Adagrad", "Adagrad", {}, 1),
+    ("RMSprop", "RMSprop", {}, 1),
+    ("RMSprop centered+momentum", "RMSprop", {"momentum": 0.9, "centered": True}, 3),
+    ("Rprop", "Rprop", {}, 2),
+    ("Adadelta", "Adadelta", {}, 2),
+]
+
+
+def bytes_per_element(n_state, itemsize=4):
+    """Bytes per element per step: param and grad read, param written, each state read + written.
+
+    Adam: 4 * (3 + 2 * 2) = 28 bytes per float32 element.
+    """
+    return itemsize * (3 + 2 * n_state)
+
+
+class Param:
+    """The least an optimizer needs: a parameter with .data and .grad numpy arrays."""
+
+    def __init__(self, data, grad):
+        self.data = data
+        self.grad = grad
+
+
+def random_tensors(total, rng):
+    """10 (values, gradient) pairs of float32 arrays with total // 10 elements each."""
+    n = total // N_TENSORS
+    return [
+        (
+            rng.standard_normal(n).astype(np.float32),
+            (rng.standard_normal(n) * 1e-2).astype(np.float32),
+        )
+        for _ in range(N_TENSORS)
+    ]
+
+
+def repeats_for(total, quick):
+    """Enough steps for a stable median, without spending minutes at 1e7."""
+    if total <= 10**3:
+        n = 2000
+    elif total <= 10**5:
+        n = 300
+    elif total <= 10**6:
+        n = 60
+    else:
+        n = 15
+    return max(5, n // 4) if quick else n
+
+
+def step_times(step, repeats, warmup):
+    """(median, min) wall time of one call of ``step`` over ``repeats`` calls, after warm-up."""
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times)
+
+
+def copy_bandwidth(nbytes=400_000_000, repeats=10):
+    """Bytes per second of ``np.copyto`` on a large array (counting the read and the write)."""
+    src = np.ones(nbytes // 4, dtype=np.float32)
+    dst = np.zeros_like(src)
+    median, _ = step_times(lambda: np.copyto(dst, src), repeats, warmup=2)
+    return 2 * src.nbytes / median
+
+
+def parallel_copy_bandwidth(nbytes=400_000_000, repeats=10):
+    """Like copy_bandwidth, with a numba prange loop on all threads."""
+    import numba
+
+    @numba.njit(parallel=True)
+    def copy(dst, src):
+        for i in numba.prange(src.size):
+            dst[i] = src[i]
+
+    src = np.ones(nbytes // 4, dtype=np.float32)
+    dst = np.zeros_like(src)
+    median, _ = step_times(lambda: copy(dst, src), repeats, warmup=2)
+    return 2 * src.nbytes / median
+
+
+def time_ours(class_name, kwargs, total, quick, rng):
+    """(median, min) step time of minigrad.optim.<class_name>, or None if it does not exist."""
+    cls = getattr(optim, class_name, None)
+    if cls is None:
+        return None
+    params = [Param(data, grad) for data, grad in random_tensors(total, rng)]
+    opt = cls(params, **kwargs)
+    return step_times(opt.step, repeats_for(total, quick), warmup=5)
+
+
+def torch_variants():
+    """Torch's Adam and SGD(momentum=0.9) in each implementation torch offers on CPU."""
+    impls = [{"foreach": False}, {"foreach": True}, {"fused": True}]
+    return [("Adam", {"lr": 1e-3}, impls), ("SGD", {"lr": 1e-3, "momentum": 0.9}, impls)]
+
+
+def time_torch(torch, class_name, kwargs, impl, total, quick, rng):
+    """(median, min) step time of torch.optim.<class_name>(**kwargs, **impl), None if unsupported."""
+    params = []
+    for data, grad in random_tensors(total, rng):
+        p = torch.from_numpy(data).requires_grad_()
+        p.grad = torch.from_numpy(grad)
+        params.append(p)
+    try:
+        opt = getattr(torch.optim, class_name)(params, **kwargs, **impl)
+        opt.step()
+    except (RuntimeError, TypeError, ValueError):
+        return None
+    return step_times(opt.step, repeats_for(total, quick), warmup=5)
+
+
+def torch_worker(sizes, quick):
+    """Child-process entry: time every torch variant, print one JSON line per measurement."""
+    import torch
+
+    rng = np.random.default_rng(1)
+    print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads()}))
+    for class_name, kwargs, impls in torch_variants():
+        for impl in impls:
+            for total in sizes:
+                times = time_torch(torch, class_name, kwargs, impl, total, quick, rng)
+                row = {"class": class_name, "impl": impl, "total": total, "times": times}
+                print(json.dumps(row), flush=True)
+
+
+def run_torch_in_child(sizes, quick):
+    """Run torch_worker in a fresh interpreter: (info, rows), or None if torch is missing."""
+    command = [sys.executable, os.path.abspath(__file__), "--torch-worker", "--sizes"]
+    command += [str(s) for s in sizes] + (["--quick"] if quick else [])
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        if "No module named 'torch'" in done.stderr:
+            return None
+        raise RuntimeError(f"bench_optim: the torch child process failed:\n{done.stderr}")
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    return lines[0], lines[1:]
+
+
+def fmt_time(seconds):
+    if seconds is None:
+        return "-"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} us"
+    return f"{seconds * 1e3:.2f} ms"
+
+
+def print_ours(algorithms, sizes, quick, rng):
+    """Time every algorithm; print the table; return {(label, total): (median, min)}."""
+    header = f"{'algorithm':<26} {'B/elem':>6} |" + " |".join(
+        f"{f'{s:.0e} median':>15} {'min':>9} {'GB/s':>5}" for s in sizes
+    )
+    print(header)
+    print("-" * len(header))
+    ours = {}
+    for label, class_name, kwargs, n_state in algorithms:
+        per_elem = bytes_per_element(n_state)
+        cells = []
+        for total in sizes:
+            times = time_ours(class_name, kwargs, total, quick, rng)
+            ours[label, total] = times
+            if times is None:
+                cells.append(f"{'-':>15} {'-':>9} {'-':>5}")
+                continue
+            gbs = per_elem * total / times[0] / 1e9
+            cells.append(f"{fmt_time(times[0]):>15} {fmt_time(times[1]):>9} {gbs:>5.1f}")
+        print(f"{label:<26} {per_elem:>6} |" + " |".join(cells), flush=True)
+    return ours
+
+
+def print_torch(info, rows, ours, sizes):
+    """Print torch's times and our median over torch's best median (min over min in brackets)."""
+    print(
+        f"\ntorch {info['version']} ({info['threads']} threads), timed in a child process. "
+        "Cells: median (min).\nours/best: our median over the fastest torch variant's median "
+        "(and the same for the minimums)."
+    )
+    header = f"{'torch.optim':<38} |" + " |".join(f"{f'{s:.0e}':>21}" for s in sizes)
+    print(header)
+    print("-" * len(header))
+    for class_name, kwargs, impls in torch_variants():
+        best = {total: None for total in sizes}
+        for impl in impls:
+            cells = []
+            for total in sizes:
+                (times,) = [
+                    r["times"]
+                    for r in rows
+                    if (r["class"], r["impl"], r["total"]) == (class_name, impl, total)
+                ]
+                if times is None:
+                    cells.append(f"{'-':>21}")
+                    continue
+                if best[total] is None:
+                    best[total] = tuple(times)
+                best[total] = (min(best[total][0], times[0]), min(best[total][1], times[1]))
+                cells.append(f"{fmt_time(times[0]) + ' (' + fmt_time(times[1]) + ')':>21}")
+            name = f"{class_name}{'(momentum=0.9)' if 'momentum' in kwargs else ''} {impl}"
+            print(f"{name:<38} |" + " |".join(cells))
+        label = "Adam" if class_name == "Adam" else "SGD momentum=0.9"
+        ratios = []
+        for total in sizes:
+            mine, theirs = ours.get((label, total)), best[total]
+            if mine is None or theirs is None:
+                ratios.append(f"{'-':>21}")
+            else:
+                ratio = f"{mine[0] / theirs[0]:.2f}x ({mine[1] / theirs[1]:.2f}x)"
+                ratios.append(f"{ratio:>21}")
+        print(f"{'  ours/best: ' + label:<38} |" + " |".join(ratios))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="sizes 1e3 and 1e6, fewer repeats")
+    parser.add_argument("--sizes", nargs="*", type=float, help="total elements, e.g. 1e3 1e7")
+    parser.add_argument("--algorithms", nargs="*", help="labels to run (default: all)")
+    parser.add_argument("--no-torch", action="store_true", help="skip the torch comparison")
+    parser.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.sizes:
+        sizes = [int(s) for s in args.sizes]
+    else:
+        sizes = [10**3, 10**6] if args.quick else [10**3, 10**5, 10**6, 10**7]
+    if args.torch_worker:
+        torch_worker(sizes, args.quick)
+        return
+    algorithms = [a for a in ALGORITHMS if not args.algorithms or a[0] in args.algorithms]
+    rng = np.random.default_rng(0)
+
+    import numba
+
+    print(
+        f"# machine: {platform.machine()}, {os.cpu_count()} cores; numpy {np.__version__}, ", end=""
+    )
+    print(f"numba {numba.__version__} ({numba.config.NUMBA_NUM_THREADS} threads)")
+    print(
+        f"# load average at start: {os.getloadavg()[0]:.2f} (other work on the machine skews times)"
+    )
+    copy_bw = copy_bandwidth()
+    print(f"# copy bandwidth, np.copyto (1 thread), read+write: {copy_bw / 1e9:.1f} GB/s")
+    par_bw = parallel_copy_bandwidth()
+    print(f"# copy bandwidth, numba prange (all threads), read+write: {par_bw / 1e9:.1f} GB/s\n")
+
+    ours = print_ours(algorithms, sizes, args.quick, rng)
+    if not args.no_torch:
+        result = run_torch_in_child(sizes, args.quick)
+        if result is None:
+            print("\n(torch is not importable: no comparison)")
+        else:
+            print_torch(*result, ours, sizes)
+    print(f"\n# load average at end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
