@@ -108,3 +108,14 @@ def test_gradcheck_input_that_gets_no_gradient_is_compared_with_zero():
 
     with pytest.raises(mg.GradcheckError, match=r"input 1 .* analytic gradient 0 != numerical"):
         mg.gradcheck(drops_b, [np.ones(2), np.ones(2)])
+
+
+def test_gradcheck_fails_on_nan_gradients():
+    @op("nan_gradient")
+    def nan_gradient(a):
+        return a * 2, lambda g: (g * np.nan,)
+
+    with pytest.raises(
+        mg.GradcheckError, match=r"input 0 .* at index \(0,\): analytic gradient nan"
+    ):
+        mg.gradcheck(nan_gradient, [np.ones(3)])
