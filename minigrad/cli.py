@@ -34,7 +34,7 @@ class Problem:
     options: dict  # its arguments besides the seed
     hidden: tuple = (16, 16)
     activation: str = "relu"
-    epochs: int = 100
+    epochs: int = 50
     batch_size: int = 32
     regression: bool = False
 
@@ -43,7 +43,11 @@ PROBLEMS = {
     "moons": Problem("make_moons", {"n_samples": 500, "noise": 0.15}),
     "circles": Problem("make_circles", {"n_samples": 500, "noise": 0.1, "factor": 0.5}),
     "spirals": Problem(
-        "make_spirals", {"n_samples": 300, "n_classes": 3}, hidden=(64, 64), epochs=200
+        "make_spirals",
+        {"n_samples": 300, "n_classes": 3},
+        hidden=(64, 64),
+        epochs=150,
+        batch_size=64,
     ),
     "xor": Problem("make_xor", {"n_samples": 400, "noise": 0.3}),
     "blobs": Problem("make_blobs", {"n_samples": 300, "centers": 4, "cluster_std": 1.5}),
@@ -52,7 +56,8 @@ PROBLEMS = {
         {"n_samples": 300, "noise": 0.1},
         hidden=(32, 32),
         activation="tanh",
-        epochs=300,
+        epochs=200,
+        batch_size=64,
         regression=True,
     ),
 }
@@ -256,7 +261,8 @@ def evaluate_expression(text: str):
     """Evaluate `text` with minigrad ops on the named LEAVES; return the output Tensor.
 
     A tiny interpreter over Python's parse tree, not eval(): it accepts only numbers, the leaf
-    names, + - * / ** @, unary minus and calls of the FUNCTIONS, so nothing else can run.
+    names, + - * / ** @, unary minus and calls of the FUNCTIONS (keyword arguments constants, such
+    as axis=0), so nothing else can run.
     """
     import minigrad as mg
 
@@ -281,12 +287,18 @@ def evaluate_expression(text: str):
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = visit(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             if node.func.id not in FUNCTIONS:
                 raise ExpressionError(
                     f"unknown function {node.func.id!r}; the functions are {', '.join(FUNCTIONS)}"
                 )
-            return getattr(mg, node.func.id)(*[visit(arg) for arg in node.args])
+            args = [visit(arg) for arg in node.args]
+            options = {}  # keyword arguments take plain constants only: axis=0, keepdims=True
+            for keyword in node.keywords:
+                if keyword.arg is None or not isinstance(keyword.value, ast.Constant):
+                    raise ExpressionError(f"{ast.unparse(keyword)!r}: keywords take a constant")
+                options[keyword.arg] = keyword.value.value
+            return getattr(mg, node.func.id)(*args, **options)
         raise ExpressionError(f"{ast.unparse(node)!r} is not allowed here")
 
     try:
@@ -322,7 +334,8 @@ def graph(args) -> int:
         print(f"graph of one forward and backward pass of MLP {args.mlp} (tanh), MSE loss")
     else:
         root = evaluate_expression(args.expr)
-        print(f"graph of {args.expr} with " + ", ".join(f"{k} = {v}" for k, v in LEAVES.items()))
+        used = [t.name for t in mg.topological_order(root) if t.is_leaf and t.name in LEAVES]
+        print(f"graph of {args.expr} with " + ", ".join(f"{k} = {LEAVES[k]}" for k in used))
     seed = None if root.size == 1 else np.ones_like(root.data)  # non-scalar: backward from ones
     if seed is not None:
         print("the output is not a scalar: backward starts from a gradient of ones")
@@ -337,9 +350,11 @@ def graph(args) -> int:
         frames = backward_frames(root, grad=seed, model=model)
         steps_dir = out.with_suffix("") if out.suffix else out
         saved = save_frames(frames, steps_dir, fmt="png")
-        print(f"{len(frames)} backward steps:")
-        for path in [*saved.frames, saved.gif, saved.html]:
-            print(f"wrote {path}")
+        print(
+            f"wrote {len(frames)} frames, one per backward step: {saved.frames[0]} to {saved.frames[-1].name}"
+        )
+        print(f"wrote {saved.gif} (the frames as an animation)")
+        print(f"wrote {saved.html} (open it in a browser to step back and forth)")
         return 0
     root.backward(seed)
     print(f"wrote {write_graph(draw_graph(root, model=model), out)}")
