@@ -113,7 +113,9 @@ class Tensor:
     )  # == is elementwise, so hashing is by identity (tensors as dict keys)
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        array = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        # np.array(t) asks for copy=True and trusts us: without a copy it would alias .data
+        return array.copy() if copy and array is self.data else array
 
     def __bool__(self):
         return bool(self.data)

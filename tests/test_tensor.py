@@ -117,6 +117,16 @@ def test_numpy_sees_a_tensor_as_its_array():
     t = mg.tensor(np.array([1.0, 2.0]))
     np.testing.assert_array_equal(np.asarray(t), [1.0, 2.0])
     assert np.asarray(t, dtype=np.float32).dtype == np.float32
+    assert np.shares_memory(np.asarray(t), t.data)  # asarray: no copy needed, none made
+
+
+def test_np_array_of_a_tensor_is_a_copy_as_for_any_array():
+    t = mg.tensor(np.array([1.0, 2.0]))
+    snapshot = np.array(t)
+    snapshot[0] = 99.0
+    np.testing.assert_array_equal(t.data, [1.0, 2.0])
+    converted = np.array(t, dtype=np.float32)
+    assert converted.dtype == np.float32 and not np.shares_memory(converted, t.data)
 
 
 def test_repr_is_readable():
