@@ -1,6 +1,9 @@
 """Adagrad and RMSprop against references written here from PyTorch's documented pseudocode."""
 
 import inspect
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -352,3 +355,33 @@ def test_state_dict_round_trip_resumes_bit_for_bit(cls, options):
 def test_bad_hyper_parameters_raise_naming_the_argument(make, message):
     with pytest.raises(ValueError, match=message):
         make([Param(np.zeros(2))])
+
+
+TWINS_SCRIPT = """
+import sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+import test_optim_adagrad_rmsprop as t
+for dtype in (np.float64, np.float32):
+    for cls, reference, options in [
+        (t.Adagrad, t.adagrad_reference, t.ADAGRAD_OPTIONS[-1]),
+        (t.RMSprop, t.rmsprop_reference, t.RMSPROP_OPTIONS[-1]),
+        (t.RMSprop, t.rmsprop_reference, {}),  # no momentum buffer, no grad_avg
+    ]:
+        init, step = reference(**options)
+        t.check_against_reference(lambda ps: cls(ps, **options), step, init, dtype)
+assert "numba" not in sys.modules, "the JIT was meant to be off"
+print("ok")
+"""
+
+
+def test_numpy_twins_drive_the_classes_when_the_jit_is_off():
+    # MINIGRAD_DISABLE_JIT=1 must run the twins, with the classes' own arguments, and numba is
+    # then never imported. A fresh process, since the choice is made once per process.
+    env = {**os.environ, "MINIGRAD_DISABLE_JIT": "1"}
+    tests_dir = os.path.dirname(os.path.abspath(__file__))
+    done = subprocess.run(
+        [sys.executable, "-c", TWINS_SCRIPT, tests_dir], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
