@@ -319,3 +319,19 @@ def test_gradcheck_argument_errors():
         mg.gradcheck(lambda x: x, np.ones(3))
     with raises(TypeError, "gradcheck: fn must return a Tensor, got float"):
         mg.gradcheck(lambda x: 3.0, [np.ones(2)])
+
+
+def test_assigning_a_plain_tensor_over_a_parameter_errors_instead_of_unregistering_it():
+    layer = mg.nn.Linear(2, 3)
+    with raises(
+        TypeError,
+        "Linear: cannot assign 'Tensor' as parameter 'weight' (Parameter or None expected",
+    ):
+        layer.weight = layer.weight * 2
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+    model = mg.nn.MLP([2, 3, 1])
+    with raises(TypeError, "MLP: cannot assign 'int' as child module '0' (Module or None expected"):
+        setattr(model, "0", 3)
+    layer.bias = None  # None and a new Parameter are fine
+    layer.weight = mg.nn.Parameter(np.zeros((3, 2), dtype=np.float32))
+    assert [name for name, _ in layer.named_parameters()] == ["weight"]

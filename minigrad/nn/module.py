@@ -38,6 +38,17 @@ class Module:
             raise AttributeError(
                 f"{type(self).__name__}: call super().__init__() before assigning attributes"
             )
+        # As in PyTorch: `self.weight = self.weight * 2` would silently unregister the weight.
+        for registry, kind, role in (
+            (self._parameters, Parameter, "parameter"),
+            (self._modules, Module, "child module"),
+        ):
+            if name in registry and value is not None and not isinstance(value, (Parameter, kind)):
+                raise TypeError(
+                    f"{type(self).__name__}: cannot assign {type(value).__name__!r} as {role}"
+                    f" {name!r} ({kind.__name__} or None expected; to change a parameter's"
+                    " values, write to its .data)"
+                )
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
         if isinstance(value, Parameter):
