@@ -14,14 +14,19 @@ import warnings
 
 # error_model="numpy": a division by zero gives inf/nan as numpy does, instead of a Python-style
 # check on every division, which also stops LLVM from vectorising the loop (4-6x slower measured).
-# parallel=True: the loops are written with `prange`, and splitting them over the cores paid
-# 2x at 1e5 to 1e7 float32 elements on a 2-core machine while costing ~1 us at 1e3.
 # fastmath stays off: it lets LLVM reorder float operations, and the kernels must match their
 # twins and PyTorch's documented order of operations.
-JIT_OPTIONS = {"cache": True, "error_model": "numpy", "parallel": True}
+JIT_OPTIONS = {"cache": True, "error_model": "numpy"}
+
+# Each kernel is compiled twice, lazily: a serial loop, and a parallel one (numba.prange over
+# the cores) for calls of at least PARALLEL_MIN_SIZE weights. On 2 cores the parallel loop ran
+# Adam 2x faster from 1e5 to 1e7 float32 weights, but waking the second thread costs a few us
+# and, when other processes keep that core busy, up to milliseconds: small calls stay serial.
+PARALLEL_MIN_SIZE = 1 << 15
 
 # Kernels loop with `for i in prange(n)`. Run as plain Python (the twins' world, or with the JIT
-# disabled) prange is range; compile_kernel swaps in numba.prange, which marks the loop parallel.
+# disabled) and in the serial compile prange is range; the parallel compile swaps in
+# numba.prange, which marks the loop for splitting over threads.
 prange = range
 
 
@@ -31,13 +36,16 @@ def jit_disabled():
     return any(flag not in ("", "0") for flag in flags)
 
 
-def compile_kernel(loop):
+def compile_kernel(loop, parallel=False):
     """Compile ``loop`` with numba; if no cache directory is writable, compile without a cache."""
     import numba  # deferred: importing numba costs about a second
 
-    loop = with_numba_prange(loop, numba.prange)
+    options = dict(JIT_OPTIONS)
+    if parallel:
+        loop = with_numba_prange(loop, numba.prange)
+        options["parallel"] = True
     try:
-        return numba.njit(**JIT_OPTIONS)(loop)
+        return numba.njit(**options)(loop)
     except RuntimeError as error:
         # numba raises this when neither the source tree nor a user cache dir is writable (a
         # read-only install); compiling in memory is correct, only slower on the next start.
@@ -49,15 +57,17 @@ def compile_kernel(loop):
             RuntimeWarning,
             stacklevel=3,
         )
-        return numba.njit(**{**JIT_OPTIONS, "cache": False})(loop)
+        return numba.njit(**{**options, "cache": False})(loop)
 
 
 def with_numba_prange(loop, numba_prange):
-    """A copy of function ``loop`` whose global name ``prange`` means ``numba.prange``."""
+    """A copy of function ``loop`` in which the global name ``prange`` means ``numba.prange``."""
     copy = types.FunctionType(
         loop.__code__, {**loop.__globals__, "prange": numba_prange}, loop.__name__
     )
-    copy.__qualname__ = loop.__qualname__
+    # numba names its cache files after the qualified name: a distinct one keeps the parallel
+    # machine code from overwriting the serial one's cache entry (same signature) and vice versa.
+    copy.__qualname__ = loop.__qualname__ + "_parallel"
     copy.__module__ = loop.__module__
     copy.__doc__ = loop.__doc__
     return copy
@@ -66,26 +76,31 @@ def with_numba_prange(loop, numba_prange):
 class LazyKernel:
     """An update rule with two implementations: a numba loop compiled on first use, a numpy twin.
 
-    Both take the same arguments (flat 1-D arrays updated in place, then scalar hyper-parameters)
-    and return nothing. Which one runs is decided once, on the first call (see ``jit_disabled``).
+    Both take the same arguments (flat 1-D arrays updated in place, the parameter first, then
+    scalar hyper-parameters) and return nothing. Which one runs is decided on the first call
+    (see ``jit_disabled``); compiled, calls on ``PARALLEL_MIN_SIZE`` weights or more run the
+    parallel compile.
     """
 
     def __init__(self, loop, twin):
         self.loop = loop
         self.twin = twin
-        self._compiled = None
-        self._impl = None
+        self._compiled = {}  # parallel (bool) -> numba dispatcher
+        self._impl = None  # one implementation for every size: the twin when the JIT is off
 
-    def compiled(self):
-        """The numba-compiled loop (compiled on the first request)."""
-        if self._compiled is None:
-            self._compiled = compile_kernel(self.loop)
-        return self._compiled
+    def compiled(self, parallel=False):
+        """The numba-compiled loop, serial or parallel (compiled on the first request)."""
+        if parallel not in self._compiled:
+            self._compiled[parallel] = compile_kernel(self.loop, parallel)
+        return self._compiled[parallel]
 
-    def __call__(self, *args):
-        if self._impl is None:
-            self._impl = self.twin if jit_disabled() else self.compiled()
-        return self._impl(*args)
+    def __call__(self, param, *args):
+        if self._impl is not None:
+            return self._impl(param, *args)
+        if jit_disabled():
+            self._impl = self.twin
+            return self._impl(param, *args)
+        return self.compiled(param.size >= PARALLEL_MIN_SIZE)(param, *args)
 
     def __repr__(self):
         return f"LazyKernel({self.loop.__name__}, twin={self.twin.__name__})"
