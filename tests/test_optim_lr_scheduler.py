@@ -302,3 +302,11 @@ def test_scheduled_lr_is_the_lr_minigrads_optimizer_steps_with():
         sched.step()
     np.testing.assert_allclose(p.data, -(1.0 + 0.5 + 0.25))
     assert sched.get_last_lr() == [0.125]
+
+
+def test_numpy_numbers_are_accepted_as_arguments():
+    opt = StandIn(1.0)
+    sched = StepLR(opt, step_size=np.int64(2), gamma=np.float32(0.5))
+    for _ in range(4):
+        sched.step()
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.25)

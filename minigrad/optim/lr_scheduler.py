@@ -17,6 +17,7 @@ the lr when the metric stops improving.
 """
 
 import math
+import numbers
 import types
 from collections import Counter
 
@@ -48,13 +49,13 @@ def _param_groups(optimizer, who):
 
 def _check_int(who, name, value, minimum):
     """Raise ValueError unless ``value`` is an int (not bool) that is at least ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(f"{who}: {name} must be an integer >= {minimum}, got {value!r}")
 
 
 def _check_number(who, name, value, low, high=math.inf, low_open=False, high_open=True):
     """Raise ValueError unless ``value`` is a real number in the given interval."""
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
     if ok:
         ok = (value > low if low_open else value >= low) and (
             value < high if high_open else value <= high
@@ -153,7 +154,7 @@ class MultiStepLR(LRScheduler):
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
         milestones = list(milestones)
         for m in milestones:
-            if isinstance(m, bool) or not isinstance(m, int) or m < 0:
+            if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 0:
                 raise ValueError(
                     f"MultiStepLR: milestones must be integers >= 0, got {milestones!r}"
                 )
