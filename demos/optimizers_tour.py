@@ -1,0 +1,198 @@
+"""The optimizer tour: each claim about the optimizers measured, on 2-D functions and on moons.
+
+    python demos/optimizers_tour.py [--quick] [--docs] [--out DIR]
+
+Prints one markdown table per claim and writes one figure per claim (into --out, default
+./minigrad-out/tour/; with --docs into docs/figures/, the pictures docs/tour.md embeds).
+--quick (or MINIGRAD_DEMO_QUICK=1) runs everything with fewer steps, for the tests.
+The code behind each section is in minigrad/tour/claims.py; read the two side by side.
+"""
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from minigrad.plots import save_figure
+from minigrad.tour import claims, figures
+from minigrad.tour.compare import markdown_table
+from minigrad.tour.dataset import batch_size_race, compare_on_moons
+from minigrad.tour.functions import PROBLEMS
+from minigrad.tour.paths import available_optimizers, path_rows, problem_paths
+
+DOCS_FIGURES = Path(__file__).resolve().parent.parent / "docs" / "figures"
+
+
+def section(title):
+    print(f"\n## {title}\n")
+
+
+def main(quick=False, out="minigrad-out/tour", dpi=80):
+    """Run the whole tour; returns {figure name: path}."""
+    out = Path(out)
+    scale = 10 if quick else 1  # quick mode: a tenth of the steps
+    written = {}
+
+    def save(fig, name):
+        written[name] = save_figure(fig, out / f"tour_{name}.png", dpi=dpi)
+
+    names = available_optimizers()
+
+    section("Every optimizer on Rosenbrock's valley, from the same start")
+    problem = PROBLEMS["rosenbrock"]
+    steps = 1000 // scale
+    paths, _ = problem_paths(problem, names, steps)
+    print(markdown_table(path_rows(problem, paths)))
+    save(figures.problem_figure(problem, paths, steps), "rosenbrock")
+
+    section("Batch size and noise: the regression loss over two weights, 60 updates each, lr 0.05")
+    paths, loss = claims.batch_paths([None, 16, 1], steps=60)
+    labels = {None: "batch GD (all 200)", 16: "mini-batch SGD (16)", 1: "SGD (batch 1)"}
+    rows = [
+        {
+            "run": labels[b],
+            "path length / straight distance": claims.wiggliness(path),
+            "final distance to the minimum": float(np.hypot(*(path[-1] - loss.minimum))),
+        }
+        for b, path in paths.items()
+    ]
+    print(markdown_table(rows))
+    save(
+        figures.batch_noise_figure({labels[b]: p for b, p in paths.items()}, loss, 0.05),
+        "batch_noise",
+    )
+
+    section("Batch size and wall time on moons: each run gets the same training time")
+    seconds = 0.2 if quick else 1.5
+    by_size, rows = batch_size_race(seconds=seconds, target_loss=0.15)
+    print(markdown_table(rows))
+    save(figures.wall_time_figure(by_size, 0.15), "batch_wall_time")
+
+    section(
+        f"Momentum in the long narrow valley 0.05x² + 5y², lr {PROBLEMS['quadratic'].lr['sgd']}"
+    )
+    paths, rows = claims.valley_runs(steps=500 // scale)
+    print(markdown_table(rows))
+    save(figures.valley_figure(PROBLEMS["quadratic"], paths), "valley_momentum")
+
+    section(
+        "Adagrad's rate only shrinks: on a long run it stalls where RMSprop and AdaDelta move on"
+    )
+    paths, rates, rows = claims.long_run(steps=3000 // scale)
+    print(markdown_table(rows))
+    for label, rate in rates.items():
+        rises = int((np.diff(rate, axis=0) > 0).sum())
+        print(
+            f"\n{label}: the effective lr rose on {rises} of {rate.size - 2} step-to-step changes."
+        )
+    save(figures.adagrad_figure(paths, rates), "adagrad_rate")
+
+    section("Rprop: only the gradient's sign, a step size per weight")
+    path, sizes = claims.rprop_step_sizes(steps=150 // (2 if quick else 1))
+    steep, _ = claims.rprop_step_sizes(steps=len(sizes), scale=1000.0)
+    ratio = sizes[1:] / sizes[:-1]
+    print(
+        markdown_table(
+            [
+                {
+                    "steps": len(sizes),
+                    "steps where a step size grew (×1.2)": int(np.isclose(ratio, 1.2).sum()),
+                    "shrank (×0.5)": int(np.isclose(ratio, 0.5).sum()),
+                    "smallest step size": float(sizes.min()),
+                    "largest step size": float(sizes.max()),
+                    "max |path on 1000·f - path on f|": float(np.abs(steep - path).max()),
+                }
+            ]
+        )
+    )
+    save(figures.rprop_figure(PROBLEMS["quadratic"], path, sizes, 0.01), "rprop_steps")
+
+    section("Adam: two moments, and early steps of about lr thanks to bias correction (lr 0.01)")
+    result = claims.adam_steps(steps=300 // scale)
+    rows = [
+        {
+            "step": k,
+            "Adam |Δx| / lr": float(result["adam"][k - 1, 0]),
+            "no bias correction |Δx| / lr": float(result["no bias correction"][k - 1, 0]),
+        }
+        for k in (1, 2, 5, 10, 30, 100, 300)
+        if k <= len(result["adam"])
+    ]
+    print(markdown_table(rows))
+    print(
+        "\nLargest gap between Adam's step and lr·m̂/(√v̂+ε) from its own state: "
+        f"{result['max |step - lr m̂/(√v̂+ε)|']:.3g}"
+    )
+    save(figures.adam_figure(result, 0.01), "adam_bias_correction")
+
+    section("AdaDelta with lr = 1.0 on the valley scaled by 0.01, 1 and 100 (SGD lr 0.1 alongside)")
+    steps = 500 // scale
+    scales = (0.01, 1.0, 100.0)
+    curves = {
+        "AdaDelta, lr 1.0: the same path at every scale": claims.scaled_runs(
+            "adadelta", 1.0, scales, steps
+        ),
+        "SGD, lr 0.1: crawls at 0.01×, diverges at 100×": claims.scaled_runs(
+            "sgd", 0.1, scales, steps
+        ),
+    }
+    sweeps = {
+        "AdaDelta's eps is a hidden step size (lr 1.0)": {
+            f"eps {eps:g}": claims.scaled_runs("adadelta", 1.0, [1.0], steps, eps=eps)[1.0]
+            for eps in (1e-8, 1e-6, 1e-4)
+        },
+        "and lr scales every step (eps 1e-6)": {
+            f"lr {lr:g}": claims.scaled_runs("adadelta", lr, [1.0], steps)[1.0]
+            for lr in (0.5, 1.0, 2.0)
+        },
+    }
+    rows = [
+        {
+            "run": title.split(":")[0],
+            "setting": f"{s:g} × f",
+            "f after 50 steps": float(v[min(50, steps)]),
+            f"f after {steps} steps": float(v[-1]),
+        }
+        for title, by_scale in curves.items()
+        for s, v in by_scale.items()
+    ] + [
+        {
+            "run": "AdaDelta",
+            "setting": setting,
+            "f after 50 steps": float(v[min(50, steps)]),
+            f"f after {steps} steps": float(v[-1]),
+        }
+        for by_setting in sweeps.values()
+        for setting, v in by_setting.items()
+    ]
+    print(markdown_table(rows))
+    labelled = {t: {f"{s:g} × f": v for s, v in c.items()} for t, c in curves.items()}
+    save(figures.scales_figure(labelled), "adadelta_scales")
+    save(figures.scales_figure(sweeps), "adadelta_eps_lr")
+
+    section("Every optimizer on moons: the same 2-16-16-2 MLP and seed")
+    epochs = 4 if quick else 30
+    histories, rows = compare_on_moons(names, epochs)
+    print(markdown_table(rows))
+    save(figures.optimizers_history_figure(histories), "moons")
+
+    print()
+    for path in written.values():
+        print(f"figure: {path}")
+    return written
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer steps (for tests)")
+    parser.add_argument("--docs", action="store_true", help="write the figures into docs/figures/")
+    parser.add_argument("--out", default="minigrad-out/tour", help="folder for the figures")
+    args = parser.parse_args()
+    began = time.perf_counter()
+    main(
+        quick=args.quick or os.environ.get("MINIGRAD_DEMO_QUICK") == "1",
+        out=DOCS_FIGURES if args.docs else args.out,
+    )
+    print(f"\ntour finished in {time.perf_counter() - began:.1f} s")

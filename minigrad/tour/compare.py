@@ -1,0 +1,118 @@
+"""`minigrad compare`: every optimizer on one problem, a markdown table and the figures.
+
+minigrad compare --problem rosenbrock --optimizers sgd,momentum,adam --steps 500 --out DIR
+"""
+
+import argparse
+from pathlib import Path
+
+from minigrad.plots import save_figure
+from minigrad.tour.dataset import compare_on_moons
+from minigrad.tour.figures import optimizers_history_figure, problem_figure
+from minigrad.tour.functions import PROBLEMS
+from minigrad.tour.paths import OPTIMIZERS, available_optimizers, path_rows, problem_paths
+
+PROBLEM_NAMES = ("moons", *PROBLEMS)
+DEFAULT_STEPS = {"moons": 30}  # epochs on moons; steps on every 2-D function
+DEFAULT_2D_STEPS = 1000
+
+
+def markdown_table(rows):
+    """A list of dicts with the same keys as a markdown table; floats to 4 significant digits."""
+    if not rows:
+        return "(no rows)"
+    keys = list(rows[0])
+
+    def cell(value):
+        if isinstance(value, float):
+            return f"{value:.4g}"
+        return "" if value is None else str(value)
+
+    lines = ["| " + " | ".join(keys) + " |", "|" + "|".join("---" for _ in keys) + "|"]
+    lines += ["| " + " | ".join(cell(row[k]) for k in keys) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _optimizer_list(text):
+    """argparse type: a comma-separated list of optimizer names, each known to the tour."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give at least one optimizer name")
+    unknown = [name for name in names if name not in OPTIMIZERS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown optimizer(s) {', '.join(unknown)}; choose from {', '.join(OPTIMIZERS)}"
+        )
+    return names
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def add_compare_arguments(parser):
+    """Add the compare command's options to an argparse parser."""
+    parser.add_argument(
+        "--problem",
+        choices=PROBLEM_NAMES,
+        default="rosenbrock",
+        help="a data set (moons) or a 2-D test function (default: rosenbrock)",
+    )
+    parser.add_argument(
+        "--optimizers",
+        type=_optimizer_list,
+        default=None,
+        metavar="NAMES",
+        help=f"comma-separated, from {','.join(OPTIMIZERS)} (default: all available)",
+    )
+    parser.add_argument(
+        "--steps",
+        type=_positive_int,
+        default=None,
+        help=f"steps on a 2-D function (default {DEFAULT_2D_STEPS}), epochs on moons "
+        f"(default {DEFAULT_STEPS['moons']})",
+    )
+    parser.add_argument(
+        "--out", default="minigrad-out", help="folder for the figures (default: ./minigrad-out/)"
+    )
+    return parser
+
+
+def run_compare(args):
+    """Run the comparison the parsed arguments ask for; print the table and figure paths.
+
+    Returns the exit code (0 on success, 2 if an asked-for optimizer is not available).
+    """
+    names = args.optimizers or available_optimizers()
+    missing = [name for name in names if name not in available_optimizers()]
+    if missing:
+        print(
+            f"minigrad compare: optimizer(s) not available in minigrad.optim: {', '.join(missing)}"
+        )
+        return 2
+    out = Path(args.out)
+    if args.problem == "moons":
+        epochs = args.steps or DEFAULT_STEPS["moons"]
+        histories, rows = compare_on_moons(names, epochs)
+        print(f"## moons: a 2-16-16-2 MLP, the same seed for every run, {epochs} epochs\n")
+        print(markdown_table(rows))
+        figure = optimizers_history_figure(histories)
+        path = save_figure(figure, out / "compare_moons.png")
+    else:
+        problem = PROBLEMS[args.problem]
+        steps = args.steps or DEFAULT_2D_STEPS
+        paths, _ = problem_paths(problem, names, steps)
+        print(
+            f"## {problem.name}: {steps} steps from {problem.start}, minimum at {problem.minimum}\n"
+        )
+        print(markdown_table(path_rows(problem, paths)))
+        figure = problem_figure(problem, paths, steps)
+        path = save_figure(figure, out / f"compare_{problem.name}.png")
+    print(f"\nfigure: {path}")
+    return 0

@@ -1,0 +1,239 @@
+"""The tour's figures, one function per claim, drawn from the numbers the experiments measured.
+
+Built on minigrad.plots (plot_trajectories, plot_history) and matplotlib's object API (no pyplot).
+"""
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from minigrad.plots import _colors, plot_history, plot_trajectories
+
+
+def _figure(width, height, ncols):
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(1, ncols)
+
+
+def _steps_axis(ax, ylabel, log=True):
+    ax.set_xlabel("step")
+    ax.set_ylabel(ylabel)
+    if log:
+        ax.set_yscale("log")
+    ax.grid(True, alpha=0.3)
+
+
+# the comparison's panels: plain gradient steps, per-weight adaptive rates, Adam and its relatives
+FAMILIES = (
+    ("gradient descent", ("sgd", "momentum", "nesterov")),
+    ("adaptive per-weight rates", ("adagrad", "rmsprop", "rprop", "adadelta")),
+    ("Adam and relatives", ("adam", "adamw", "amsgrad", "adamax", "nadam")),
+)
+
+
+def problem_figure(problem, paths, steps):
+    """Contours of a 2-D test problem with each optimizer's path, one panel per family."""
+    groups = [(title, {n: paths[n] for n in members if n in paths}) for title, members in FAMILIES]
+    groups = [(title, group) for title, group in groups if group]
+    fig, axes = _figure(6.2 * len(groups), 5.2, len(groups))
+    for ax, (title, group) in zip(np.atleast_1d(axes), groups):
+        labelled = {f"{n} (lr {problem.lr[n]:g})": path for n, path in group.items()}
+        plot_trajectories(
+            problem.fn,
+            labelled,
+            ax=ax,
+            title=title,
+            bounds=problem.bounds,
+            minimum=problem.minimum,
+        )
+    fig.suptitle(f"{problem.name}: {steps} steps from {problem.start}")
+    return fig
+
+
+def batch_noise_figure(paths, loss, lr):
+    """Batch GD, mini-batch SGD and SGD paths on the regression loss over two weights."""
+    steps = len(next(iter(paths.values()))) - 1
+    fig = plot_trajectories(
+        loss,
+        paths,
+        title=f"Same loss, same lr {lr:g}, {steps} updates each: the batch size sets the noise",
+        minimum=loss.minimum,
+    )
+    ax = fig.axes[0]
+    ax.set_xlabel("weight $w_1$")
+    ax.set_ylabel("weight $w_2$")
+    return fig
+
+
+def wall_time_figure(histories_by_size, target_loss):
+    """Training loss against wall time for each batch size, one panel per data-set size."""
+    fig, axes = _figure(11, 4.2, len(histories_by_size))
+    axes = np.atleast_1d(axes)
+    for ax, (n_train, histories) in zip(axes, histories_by_size.items()):
+        plot_history(histories, ax=ax, x="time", title=f"moons, {n_train} training points")
+        for line in ax.lines:  # a run with few epochs in the budget is only a few points
+            line.set_marker(".")
+        ax.axhline(target_loss, color="0.3", linestyle=":", linewidth=1)
+        ax.annotate(
+            f"target loss {target_loss:g}",
+            (0.98, target_loss),
+            xycoords=("axes fraction", "data"),
+            ha="right",
+            va="bottom",
+            fontsize="small",
+            color="0.3",
+        )
+        ax.set_ylabel("training loss (log scale)")
+    fig.suptitle(
+        "Which batch size reaches a loss first in wall time? (same lr per batch size as the table)"
+    )
+    return fig
+
+
+def _moons_family(row):
+    """Which panel a data-set run goes in: its optimizer's family."""
+    name = row.split(" (")[0]
+    for title, members in FAMILIES:
+        if name in members:
+            return title
+    return FAMILIES[0][0]  # batch GD, SGD and mini-batch SGD are gradient descent
+
+
+def optimizers_history_figure(
+    histories, title="moons: the same MLP and seed, one run per optimizer"
+):
+    """Training loss per epoch (top) and against wall time (bottom), one column per family."""
+    columns = {}
+    for row, history in histories.items():
+        trimmed = {"loss": history["loss"], "time": history["time"]}
+        columns.setdefault(_moons_family(row), {})[row] = trimmed
+    fig = Figure(figsize=(5 * len(columns), 7.5), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = np.array(fig.subplots(2, len(columns), sharey=True, squeeze=False))
+    for k, (family, runs) in enumerate(columns.items()):
+        plot_history(runs, ax=axes[0, k], title=f"{family}: loss per epoch")
+        plot_history(runs, ax=axes[1, k], x="time", title="the same runs against wall time")
+        axes[1, k].get_legend().remove()
+        for ax in axes[:, k]:
+            ax.set_ylabel("training loss (log scale)" if k == 0 else "")
+            ax.legend(loc="best", fontsize="small") if ax is axes[0, k] else None
+    fig.suptitle(title)
+    return fig
+
+
+def valley_figure(problem, paths):
+    """Paths of GD and momentum in the narrow valley, and f per step on a log scale."""
+    fig, axes = _figure(13, 4.6, 2)
+    plot_trajectories(
+        problem.fn,
+        paths,
+        ax=axes[0],
+        bounds=problem.bounds,
+        minimum=problem.minimum,
+        title=f"the valley 0.05x² + 5y²: paths, lr {problem.lr['sgd']:g}",
+    )
+    for (name, path), color in zip(paths.items(), _colors(len(paths))):
+        with np.errstate(all="ignore"):
+            values = problem.fn(path[:, 0], path[:, 1])
+        axes[1].plot(np.where(np.isfinite(values), values, np.nan), color=color, label=name)
+    axes[1].axhline(1e-3, color="0.3", linestyle=":", linewidth=1, label="tolerance 1e-3")
+    _steps_axis(axes[1], "f(x, y) (log scale)")
+    axes[1].set_ylim(bottom=1e-8)
+    axes[1].set_title("f per step: momentum overshoots, then settles far sooner")
+    axes[1].legend(loc="best", fontsize="small")
+    return fig
+
+
+def adagrad_figure(paths, rates):
+    """Effective lr per weight (Adagrad vs RMSprop), step length, and distance travelled per step."""
+    fig, axes = _figure(15, 4.6, 3)
+    colors = dict(zip(paths, _colors(len(paths))))
+    for label, rate in rates.items():
+        for i, (coord, style) in enumerate((("x", "-"), ("y", "--"))):
+            steps = np.arange(1, len(rate) + 1)
+            axes[0].plot(steps, rate[:, i], style, color=colors[label], label=f"{label}, {coord}")
+    axes[0].set_title("effective lr = lr / (√state + ε), from optimizer.state")
+    axes[0].set_ylabel("effective lr (log scale)")
+    for label, path in paths.items():
+        lengths = np.linalg.norm(np.diff(path, axis=0), axis=1)
+        axes[1].plot(np.arange(1, len(lengths) + 1), lengths, color=colors[label], label=label)
+        axes[2].plot(path[:, 0] - path[0, 0], color=colors[label], label=label)
+    k = np.arange(1, len(lengths) + 1)
+    axes[1].plot(k, 0.2 / np.sqrt(k), ":", color="0.3", label="∝ 1/√step")
+    axes[1].set_title("step length: Adagrad's shrinks as 1/√step")
+    axes[1].set_ylabel("|θ_k - θ_(k-1)| (log scale)")
+    axes[2].set_title("distance travelled down the valley")
+    axes[2].set_ylabel("x_k - x_0")
+    for ax in axes[:2]:
+        ax.set_xscale("log")
+        _steps_axis(ax, ax.get_ylabel())
+    _steps_axis(axes[2], axes[2].get_ylabel(), log=False)
+    for ax in axes:
+        ax.legend(loc="best", fontsize="small")
+    fig.suptitle("The valley 0.05x² + 5y² from (-90, 0.9): the gradient along x hardly changes")
+    return fig
+
+
+def rprop_figure(problem, path, sizes, lr):
+    """Rprop's path, and its per-weight step sizes from state["step_size"] over the steps."""
+    fig, axes = _figure(13, 4.6, 2)
+    plot_trajectories(
+        problem.fn,
+        {f"rprop, lr {lr:g}": path},
+        ax=axes[0],
+        bounds=problem.bounds,
+        minimum=problem.minimum,
+        title=f"Rprop on the {problem.name} valley",
+    )
+    steps = np.arange(1, len(sizes) + 1)
+    for i, (coord, color) in enumerate(zip("xy", _colors(2))):
+        axes[1].plot(steps, sizes[:, i], color=color, label=f"weight {coord}")
+    _steps_axis(axes[1], 'state["step_size"] (log scale)')
+    axes[1].set_title("per-weight step: ×1.2 while the sign holds, ×0.5 when it flips")
+    axes[1].legend(loc="best", fontsize="small")
+    return fig
+
+
+def adam_figure(result, lr):
+    """Step length per weight over lr, Adam vs the tour-only variant without bias correction."""
+    fig, axes = _figure(8, 4.6, 1)
+    ax = axes
+    colors = _colors(2)
+    steps = np.arange(1, len(result["adam"]) + 1)
+    for i, coord in enumerate("xy"):
+        ax.plot(
+            steps,
+            result["adam"][:, i],
+            color=colors[0],
+            linestyle=("-", "--")[i],
+            label=f"Adam, weight {coord}",
+        )
+        ax.plot(
+            steps,
+            result["no bias correction"][:, i],
+            color=colors[1],
+            linestyle=("-", "--")[i],
+            label=f"no bias correction (tour-only), weight {coord}",
+        )
+    ax.axhline(1.0, color="0.3", linestyle=":", linewidth=1, label="step = lr")
+    ax.set_xscale("log")
+    _steps_axis(ax, "|step| / lr", log=False)
+    ax.set_title(f"Adam's early steps are about lr (lr {lr:g}); without correction they are not")
+    ax.legend(loc="best", fontsize="small")
+    return fig
+
+
+def scales_figure(curves_by_panel, tolerance=1e-3):
+    """f of the unscaled valley per step; one panel per {title: {label: values}}, a line per label."""
+    fig, axes = _figure(6.5 * len(curves_by_panel), 4.6, len(curves_by_panel))
+    for ax, (title, curves) in zip(np.atleast_1d(axes), curves_by_panel.items()):
+        styles = ("-", "--", ":")  # lines that coincide stay visible
+        for k, ((label, values), color) in enumerate(zip(curves.items(), _colors(len(curves)))):
+            shown = np.where(np.isfinite(values) & (values < 1e6), values, np.nan)
+            ax.plot(shown, styles[k % 3], color=color, linewidth=2.2 - 0.4 * k, label=label)
+        ax.axhline(tolerance, color="0.3", linestyle=":", linewidth=1, label=f"{tolerance:g}")
+        _steps_axis(ax, "f(x, y) of the unscaled valley (log scale)")
+        ax.set_title(title)
+        ax.legend(loc="best", fontsize="small")
+    return fig
