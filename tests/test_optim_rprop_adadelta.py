@@ -279,6 +279,8 @@ def test_state_dict_round_trip_resumes_bit_for_bit(cls, options):
         (lambda ps: Rprop(ps, etas=(1.2, 0.5)), r"Rprop: etas .* got \(1\.2, 0\.5\)"),
         (lambda ps: Rprop(ps, etas=(0.0, 1.2)), r"Rprop: etas .* got \(0\.0, 1\.2\)"),
         (lambda ps: Rprop(ps, etas=(0.5,)), r"Rprop: etas .* got \(0\.5,\)"),
+        (lambda ps: Rprop(ps, etas=0.5), r"Rprop: etas .* got 0\.5"),
+        (lambda ps: Rprop(ps, step_sizes=50), r"Rprop: step_sizes .* got 50"),
         (
             lambda ps: Rprop(ps, step_sizes=(1.0, 0.1)),
             r"Rprop: step_sizes must be \(min, max\) with 0 <= min <= max, got \(1\.0, 0\.1\)",

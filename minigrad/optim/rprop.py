@@ -74,16 +74,15 @@ class Rprop(Optimizer):
     def _check_group(self, group):
         check_non_negative(self._name, "lr", group["lr"])
         etas = group["etas"]
-        if not (len(etas) == 2 and 0 < etas[0] < 1 < etas[1]):
+        if not (isinstance(etas, (tuple, list)) and len(etas) == 2 and 0 < etas[0] < 1 < etas[1]):
             raise ValueError(
                 f"{self._name}: etas must be (etaminus, etaplus) with "
-                f"0 < etaminus < 1 < etaplus, got {tuple(etas)!r}"
+                f"0 < etaminus < 1 < etaplus, got {etas!r}"
             )
         sizes = group["step_sizes"]
-        if not (len(sizes) == 2 and 0 <= sizes[0] <= sizes[1]):
+        if not (isinstance(sizes, (tuple, list)) and len(sizes) == 2 and 0 <= sizes[0] <= sizes[1]):
             raise ValueError(
-                f"{self._name}: step_sizes must be (min, max) with 0 <= min <= max, "
-                f"got {tuple(sizes)!r}"
+                f"{self._name}: step_sizes must be (min, max) with 0 <= min <= max, got {sizes!r}"
             )
 
     def _update(self, group, param, grad, state, scalars, step):
