@@ -152,3 +152,40 @@ def test_getitem_with_integer_arrays_scatter_adds(data, shape):
         hnp.arrays(np.int64, st.integers(1, 6), elements=st.integers(0, shape[0] - 1))
     )
     check_op(lambda t: t[index], lambda a: a[index], [array(data, shape, floats(-3, 3))])
+
+
+GRAPH_OPS = [
+    lambda a, b: a + b,
+    lambda a, b: a - b,
+    lambda a, b: a * b,
+    lambda a, b: a * mg.sigmoid(b),
+    lambda a, b: mg.exp(-a * a) + b,
+    lambda a, b: (a * a + 1).sqrt() - b,
+    lambda a, b: mg.softmax(a + b, axis=-1),
+    lambda a, b: (a @ b.T) @ b / 4,
+]
+
+
+@SETTINGS
+@given(
+    data=st.data(),
+    program=st.lists(
+        st.tuples(st.integers(0, len(GRAPH_OPS) - 1), st.integers(0, 99), st.integers(0, 99)),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_random_graphs_with_shared_nodes(data, program):
+    """Each step applies an op to two earlier nodes (often the same one twice), so nodes fan out
+    to several consumers; the loss sums every node, and gradcheck checks the accumulated sums."""
+
+    def fn(x, y):
+        nodes = [x, y]
+        for k, i, j in program:
+            a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
+            nodes.append(mg.tanh(GRAPH_OPS[k](a, b)))  # tanh keeps values in a tame range
+        return mg.stack([n.sum() for n in nodes]).sum()
+
+    x = array(data, (3, 4), floats(-2, 2))
+    y = array(data, (1, 4), floats(-2, 2))
+    assert mg.gradcheck(fn, [x, y])
