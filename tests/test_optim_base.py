@@ -363,3 +363,31 @@ def test_kernel_compiles_without_cache_when_no_cache_dir_is_writable(monkeypatch
     param, grad, buf = np.ones(4), np.full(4, 2.0), np.zeros(4)
     compiled(param, grad, buf, 0.25, 0.0, 0.0, 0.0, False, False, True)
     np.testing.assert_array_equal(param, np.full(4, 0.5))
+
+
+def test_trains_minigrad_parameters_and_survives_module_load_state_dict():
+    import minigrad as mg
+
+    layer = mg.nn.Linear(3, 2)
+    x = mg.tensor(np.ones((4, 3), np.float32))
+    target = np.full((4, 2), 0.5, np.float32)
+    opt = SGD(layer.parameters(), lr=0.1)
+
+    def train_step():
+        opt.zero_grad()
+        loss = ((layer(x) - mg.tensor(target)) ** 2).mean()
+        loss.backward()
+        opt.step()
+
+    train_step()
+    saved = {k: np.array(v, copy=True) for k, v in layer.state_dict().items()}
+    weight_view = layer.weight.data
+    train_step()
+    layer.load_state_dict(saved)  # writes into .data in place: still the optimizer's view
+    assert layer.weight.data is weight_view
+    np.testing.assert_array_equal(layer.weight.data, saved["weight"])
+    # d/dW mean((xWᵀ + b - t)²) for x of ones: every row of the error is the same
+    error = saved["weight"].sum(axis=1) + saved["bias"] - 0.5
+    expected_weight = saved["weight"] - 0.1 * (2 * error / 2)[:, None] * np.ones((1, 3))
+    train_step()
+    np.testing.assert_allclose(layer.weight.data, expected_weight, rtol=1e-6)
