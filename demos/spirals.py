@@ -9,7 +9,7 @@ Three runs on the same 500 points, each with Adam and the same seed:
    so the loss keeps jumping instead of settling;
 3. the same wide network with the lr annealed from 0.03 to 0 (CosineAnnealingLR): large steps
    early, small ones at the end, and the loss settles lowest.
-MINIGRAD_DEMO_QUICK=1 runs 30 epochs instead of 100 (the tests do).
+MINIGRAD_DEMO_QUICK=1 runs 20 epochs instead of 100 (the tests do).
 """
 
 import argparse
@@ -83,7 +83,7 @@ def main(epochs=100, out=OUT):
 if __name__ == "__main__":
     quick = os.environ.get("MINIGRAD_DEMO_QUICK", "") not in ("", "0")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=30 if quick else 100)
+    parser.add_argument("--epochs", type=int, default=20 if quick else 100)
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the figures")
     args = parser.parse_args()
     main(args.epochs, args.out)
