@@ -255,3 +255,23 @@ def test_no_command_prints_help(capsys):
     assert code == 0
     for command in ("train", "graph", "compare"):
         assert command in out
+
+
+# --- compare: the tour's own parser, reached through the command ------------------------------
+
+
+def test_compare_runs_the_tour_with_its_own_arguments(capsys, tmp_path):
+    code, out, _ = run_cli(capsys, "compare", "--problem", "quadratic", "--optimizers",
+                           "sgd,adam", "--steps", "5", "--out", str(tmp_path))  # fmt: skip
+    assert code == 0
+    rows = re.findall(r"^\| (\w+) \|", out, flags=re.M)
+    assert rows[1:] == ["sgd", "adam"]  # after the header row
+    figures = list(tmp_path.glob("*.png"))
+    assert len(figures) == 1 and str(figures[0]) in out
+
+
+def test_compare_help_and_errors_come_from_the_tours_parser(capsys):
+    code, out, _ = run_cli(capsys, "compare", "--help")
+    assert code == 0 and "usage: minigrad compare" in out and "--optimizers" in out
+    code, _, err = run_cli(capsys, "compare", "--problem", "nope")
+    assert code == 2 and "minigrad compare: error: argument --problem: invalid choice" in err
