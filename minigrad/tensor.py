@@ -132,6 +132,36 @@ class Tensor:
         """A new leaf tensor sharing this one's data, cut from the graph."""
         return Tensor(self.data)
 
+    # ----- in-place updates: what an optimizer step does, under no_grad -----
+    def _update_in_place(self, ufunc, other, symbol):
+        if _grad_enabled and self.requires_grad:
+            raise RuntimeError(
+                f"Tensor {symbol}: a tensor that requires grad can only be changed in place under"
+                f" mg.no_grad() (as in a weight update), since the graph would not record it"
+            )
+        value = other.data if isinstance(other, Tensor) else other
+        try:
+            ufunc(self.data, value, out=self.data)
+        except (ValueError, TypeError) as err:
+            kind = TypeError if isinstance(err, TypeError) else ValueError
+            raise kind(
+                f"Tensor {symbol}: cannot update shape {self.shape} dtype {self.dtype} in place"
+                f" with shape {np.shape(value)} dtype {np.result_type(value)}"
+            ) from None
+        return self
+
+    def __iadd__(self, other):
+        return self._update_in_place(np.add, other, "+=")
+
+    def __isub__(self, other):
+        return self._update_in_place(np.subtract, other, "-=")
+
+    def __imul__(self, other):
+        return self._update_in_place(np.multiply, other, "*=")
+
+    def __itruediv__(self, other):
+        return self._update_in_place(np.divide, other, "/=")
+
     # ----- the backward pass -----
     def backward(self, grad=None):
         """Accumulate d(self)/d(t) into `t.grad` for every tensor t in the graph that requires grad."""
