@@ -13,14 +13,25 @@ import os
 import time
 from pathlib import Path
 
-import numpy as np
+# One thread for numpy's BLAS and for numba, set before either is loaded. The tensors here are
+# tiny, so threads gain nothing, and on a busy machine waking them costs milliseconds per step:
+# enough to swamp the wall times this tour compares. (Set these variables yourself to override.)
+for _variable in (
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+):
+    os.environ.setdefault(_variable, "1")
 
-from minigrad.plots import save_figure
-from minigrad.tour import claims, figures
-from minigrad.tour.compare import markdown_table
-from minigrad.tour.dataset import batch_size_race, compare_on_moons
-from minigrad.tour.functions import PROBLEMS
-from minigrad.tour.paths import available_optimizers, path_rows, problem_paths
+import numpy as np  # noqa: E402
+
+from minigrad.plots import save_figure  # noqa: E402
+from minigrad.tour import claims, figures  # noqa: E402
+from minigrad.tour.compare import markdown_table  # noqa: E402
+from minigrad.tour.dataset import batch_size_race, compare_on_moons  # noqa: E402
+from minigrad.tour.functions import PROBLEMS  # noqa: E402
+from minigrad.tour.paths import available_optimizers, path_rows, problem_paths  # noqa: E402
 
 DOCS_FIGURES = Path(__file__).resolve().parent.parent / "docs" / "figures"
 
