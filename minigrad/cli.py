@@ -183,7 +183,13 @@ def write_train_outputs(out, name, run, summary, problem) -> list:
     else:
         fig = plot_decision_boundary(model, X, y, title=f"{name}: {summary}")
         written.append(save_figure(fig, out / f"{name}_boundary.png"))
-    fig = plot_history({name: history}, title=f"{name}: loss per epoch (dashed: test)")
+    loss_name = "MSE" if problem.regression else "cross-entropy loss"
+    fig = plot_history({name: history}, title=f"{name}: {loss_name} per epoch")
+    loss_ax = fig.axes[0]
+    if problem.regression:  # the floor no model can go below, on average, on new points
+        loss_ax.axhline(problem.options["noise"] ** 2, color="gray", linestyle=":")
+    labels = ["train", "test", "noise variance"] if problem.regression else ["train", "test"]
+    loss_ax.legend(labels, loc="upper right")
     written.append(save_figure(fig, out / f"{name}_loss.png"))
     written.append(
         write_model_graph(out / f"{name}_graph.svg", model, run.loss_fn, X_train, y_train)
