@@ -36,6 +36,16 @@ from minigrad.tour.paths import available_optimizers, path_rows, problem_paths  
 DOCS_FIGURES = Path(__file__).resolve().parent.parent / "docs" / "figures"
 
 
+def compact_png(path):
+    """Rewrite a PNG with a 256-colour palette: a third of the size, no visible change for plots."""
+    from PIL import Image  # Pillow comes with matplotlib
+
+    with Image.open(path) as image:
+        palette = image.convert("RGB").quantize(256, dither=Image.Dither.NONE)
+    palette.save(path, optimize=True)
+    return path
+
+
 def section(title):
     print(f"\n## {title}\n")
 
@@ -47,7 +57,7 @@ def main(quick=False, out="minigrad-out/tour", dpi=80):
     written = {}
 
     def save(fig, name):
-        written[name] = save_figure(fig, out / f"tour_{name}.png", dpi=dpi)
+        written[name] = compact_png(save_figure(fig, out / f"tour_{name}.png", dpi=dpi))
 
     names = available_optimizers()
 

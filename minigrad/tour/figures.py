@@ -59,6 +59,7 @@ def batch_noise_figure(paths, loss, lr):
         paths,
         title=f"Same loss, same lr {lr:g}, {steps} updates each: the batch size sets the noise",
         minimum=loss.minimum,
+        levels=np.arange(0.0, 25.0, 1.0),  # whole numbers: the colour bar's ticks stay apart
     )
     ax = fig.axes[0]
     ax.set_xlabel("weight $w_1$")
@@ -239,7 +240,9 @@ def scales_figure(curves_by_panel, tolerance=1e-3):
         for k, ((label, values), color) in enumerate(zip(curves.items(), _colors(len(curves)))):
             shown = np.where(np.isfinite(values) & (values < 1e6), values, np.nan)
             ax.plot(shown, styles[k % 3], color=color, linewidth=2.2 - 0.4 * k, label=label)
-        ax.axhline(tolerance, color="0.3", linestyle=":", linewidth=1, label=f"{tolerance:g}")
+        ax.axhline(
+            tolerance, color="0.3", linestyle=":", linewidth=1, label=f"tolerance {tolerance:g}"
+        )
         _steps_axis(ax, "f(x, y) of the unscaled valley (log scale)")
         ax.set_title(title)
         ax.legend(loc="best", fontsize="small")
