@@ -80,6 +80,11 @@ def optimizer_classes() -> dict:
     }
 
 
+def learning_rate(args) -> float:
+    """--lr, or the usual lr of the chosen optimizer."""
+    return args.lr or USUAL_LR.get(args.optimizer, DEFAULT_LR)
+
+
 class TrainedRun(NamedTuple):
     """What `train_problem` returns: the trained model, its loss, history and data split."""
 
@@ -102,7 +107,7 @@ def train_problem(args) -> TrainedRun:
     activation = args.activation or problem.activation
     epochs = args.epochs or problem.epochs
     batch_size = args.batch_size or problem.batch_size
-    lr = args.lr or USUAL_LR.get(args.optimizer, DEFAULT_LR)
+    lr = learning_rate(args)
 
     X, y = getattr(data, problem.make)(**problem.options, seed=args.seed)
     split = data.train_test_split(X, y, seed=args.seed)
@@ -122,17 +127,19 @@ def train_problem(args) -> TrainedRun:
         f"batch size {batch_size}, {epochs} epochs"
     )
     started = time.perf_counter()
-    history = fit(
-        model,
-        loss_fn,
-        optimizer,
-        loader,
-        epochs,
-        test_data=(X_test, y_test),
-        metric=metric,
-        progress=args.progress,
-        desc=f"train {args.problem}",
-    )
+    # A too-large lr overflows to inf and nan; train() says so once instead of numpy warning often.
+    with np.errstate(over="ignore", invalid="ignore"):
+        history = fit(
+            model,
+            loss_fn,
+            optimizer,
+            loader,
+            epochs,
+            test_data=(X_test, y_test),
+            metric=metric,
+            progress=args.progress,
+            desc=f"train {args.problem}",
+        )
     return TrainedRun(model, loss_fn, history, split, time.perf_counter() - started)
 
 
@@ -140,6 +147,15 @@ def train(args) -> int:
     """Train an MLP on one toy problem, print its metrics and write its pictures and weights."""
     run = train_problem(args)
     problem = PROBLEMS[args.problem]
+    losses = run.history["loss"]
+    if not all(math.isfinite(loss) for loss in losses):
+        epoch = next(k for k, loss in enumerate(losses, start=1) if not math.isfinite(loss))
+        print(
+            f"minigrad train: the loss diverged (it became {losses[epoch - 1]} at epoch {epoch}); "
+            f"try a smaller --lr than {learning_rate(args):g}. Nothing was written.",
+            file=sys.stderr,
+        )
+        return 1
     summary = final_metrics(run.history, problem)
     print(f"{summary} ({run.seconds:.1f} s)")
     if problem.regression:

@@ -146,6 +146,15 @@ def test_bad_arguments_exit_2_with_a_message(capsys, argv, message):
     assert "error:" in err and "Traceback" not in err + out
 
 
+def test_a_diverging_run_says_so_and_writes_nothing(capsys, tmp_path):
+    code, out, err = run_cli(capsys, "train", "regression", "--optimizer", "sgd", "--lr", "1e6",
+                             "--epochs", "2", "--no-progress", "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 1
+    assert "minigrad train: the loss diverged" in err and "try a smaller --lr than 1e+06" in err
+    assert "RuntimeWarning" not in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_optimizer_error_lists_the_available_optimizers(capsys):
     _, _, err = run_cli(capsys, "train", "moons", "--optimizer", "adamm")
     for name in ("adam", "sgd"):
