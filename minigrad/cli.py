@@ -62,22 +62,9 @@ PROBLEMS = {
     ),
 }
 
-# A learning rate that works on these toy problems, per optimizer (the class default otherwise).
-USUAL_LR = {"sgd": 0.1, "adagrad": 0.1, "adadelta": 1.0}
+# A learning rate that works on these toy problems, per optimizer (DEFAULT_LR for the others).
+USUAL_LR = {"sgd": 0.1, "momentum": 0.1, "nesterov": 0.1, "adagrad": 0.1, "adadelta": 1.0}
 DEFAULT_LR = 0.01
-
-
-def optimizer_classes() -> dict:
-    """Lower-case name -> class, for every optimizer in minigrad.optim."""
-    from . import optim
-
-    return {
-        name.lower(): cls
-        for name in optim.__all__
-        if isinstance(cls := getattr(optim, name), type)
-        and issubclass(cls, optim.Optimizer)
-        and cls is not optim.Optimizer
-    }
 
 
 def learning_rate(args) -> float:
@@ -100,6 +87,7 @@ def train_problem(args) -> TrainedRun:
     import minigrad as mg
     import minigrad.nn.functional as F
     from minigrad import data
+    from minigrad.tour.paths import make_optimizer  # the tour's names: sgd, momentum, adam, ...
     from minigrad.training import accuracy, fit
 
     problem = PROBLEMS[args.problem]
@@ -118,7 +106,7 @@ def train_problem(args) -> TrainedRun:
     else:
         sizes, loss_fn, metric = [X.shape[1], *hidden, int(y.max()) + 1], F.cross_entropy, accuracy
     model = mg.nn.MLP(sizes, activation=activation)
-    optimizer = optimizer_classes()[args.optimizer](model.parameters(), lr=lr)
+    optimizer = make_optimizer(args.optimizer, model.parameters(), lr=lr)
     loader = data.DataLoader(X_train, y_train, batch_size=batch_size, seed=args.seed)
 
     print(
@@ -447,8 +435,10 @@ def layer_sizes(text: str) -> tuple:
 
 
 def optimizer_name(text: str) -> str:
-    """The lower-case name of an optimizer in minigrad.optim."""
-    names = sorted(optimizer_classes())
+    """A name from the tour's table of optimizers (sgd, momentum, nesterov, adam, amsgrad, ...)."""
+    from minigrad.tour.paths import available_optimizers
+
+    names = available_optimizers()
     if text.lower() not in names:
         raise argparse.ArgumentTypeError(
             f"unknown optimizer {text!r} (choose from {', '.join(names)})"
@@ -487,9 +477,16 @@ def build_parser() -> argparse.ArgumentParser:
     t = commands.add_parser(
         "train",
         help="train an MLP on a toy data set and write its pictures",
-        description="Train an MLP on a toy data set with a progress bar, print train and test "
-        "metrics, and write the decision boundary (or fitted curve), the loss curve, the "
+        description="Train an MLP on a toy data set with a progress bar, print train and test\n"
+        "metrics, and write the decision boundary (or fitted curve), the loss curve, the\n"
         "model's graph and the trained weights.",
+        epilog="defaults per problem:\n"
+        + "\n".join(
+            f"  {name:11s} hidden {','.join(map(str, p.hidden))} {p.activation}, "
+            f"{p.epochs} epochs, batch size {p.batch_size}"
+            for name, p in PROBLEMS.items()
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     t.add_argument("problem", choices=list(PROBLEMS), help="the toy data set")
     t.add_argument(
@@ -499,12 +496,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--activation", choices=sorted(ACTIVATIONS), help="activation (default per problem)"
     )
     t.add_argument(
-        "--optimizer", type=optimizer_name, default="adam", help="from minigrad.optim (adam)"
+        "--optimizer", type=optimizer_name, default="adam", help="sgd, momentum, adam, ... (adam)"
     )
     t.add_argument(
         "--lr",
         type=positive_float,
-        help=f"learning rate (default {DEFAULT_LR:g}; sgd and adagrad 0.1, adadelta 1)",
+        help=f"learning rate (default {DEFAULT_LR:g}; 0.1 for sgd, momentum, nesterov and "
+        "adagrad; 1 for adadelta)",
     )
     t.add_argument("--batch-size", type=positive_int, help="mini-batch size (default per problem)")
     t.add_argument("--epochs", type=positive_int, help="passes over the data (default per problem)")
