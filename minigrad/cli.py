@@ -41,7 +41,7 @@ class Problem:
 
 PROBLEMS = {
     # noise 0.15: at 0.2 the moons overlap so much that test accuracy swings between 95% and
-    # 98% with the seed, whatever the network
+    # 98% with the seed (measured with the default network)
     "moons": Problem("make_moons", {"n_samples": 500, "noise": 0.15}),
     "circles": Problem("make_circles", {"n_samples": 500, "noise": 0.1, "factor": 0.5}),
     "spirals": Problem(
