@@ -3,7 +3,7 @@
     history = fit(model, loss_fn, optimizer, DataLoader(X, y, batch_size=32), epochs=100,
                   test_data=(X_test, y_test), metric=accuracy)
 
-Each epoch runs the five steps every framework runs, once per batch:
+Each epoch runs the five steps of a PyTorch training loop, once per batch:
 zero the gradients, forward, loss, backward, step. After the epoch the model is evaluated on the
 whole training set (and on the test set when given), so the recorded numbers describe the model
 as it is at the end of the epoch, not an average over a moving target.

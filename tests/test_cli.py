@@ -237,6 +237,14 @@ def test_graph_without_dot_writes_the_dot_source_and_says_so(capsys, tmp_path, m
     assert not (tmp_path / "graph.svg").exists()
 
 
+def test_graph_steps_without_dot_stops_with_how_to_install_it(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli.shutil, "which", lambda name: None)
+    code, _, _ = run_cli(capsys, "graph", "--steps", "--out", str(tmp_path / "steps"))
+    assert isinstance(code, str)  # SystemExit(message): Python prints it and exits with 1
+    assert "--steps needs Graphviz's `dot` program" in code and "apt-get install graphviz" in code
+    assert not (tmp_path / "steps").exists()
+
+
 # --- the command itself -------------------------------------------------------------------------
 
 
