@@ -56,7 +56,7 @@ def main(quick=False, out="minigrad-out/tour", dpi=80):
     scale = 10 if quick else 1  # quick mode: a tenth of the steps
     written = {}
 
-    def save(fig, name):
+    def save(fig, name, dpi=dpi):
         written[name] = compact_png(save_figure(fig, out / f"tour_{name}.png", dpi=dpi))
 
     names = available_optimizers()
@@ -66,7 +66,7 @@ def main(quick=False, out="minigrad-out/tour", dpi=80):
     steps = 1000 // scale
     paths, _ = problem_paths(problem, names, steps)
     print(markdown_table(path_rows(problem, paths)))
-    save(figures.problem_figure(problem, paths, steps), "rosenbrock")
+    save(figures.problem_figure(problem, paths, steps), "rosenbrock", dpi=70)  # three contour plots
 
     section("Batch size and noise: the regression loss over two weights, 60 updates each, lr 0.05")
     paths, loss = claims.batch_paths([None, 16, 1], steps=60)
@@ -89,7 +89,7 @@ def main(quick=False, out="minigrad-out/tour", dpi=80):
     seconds = 0.2 if quick else 1.5
     by_size, rows = batch_size_race(seconds=seconds, target_loss=0.15)
     print(markdown_table(rows))
-    save(figures.wall_time_figure(by_size, 0.15), "batch_wall_time")
+    save(figures.wall_time_figure(by_size, 0.15, seconds), "batch_wall_time")
 
     section(
         f"Momentum in the long narrow valley 0.05x² + 5y², lr {PROBLEMS['quadratic'].lr['sgd']}"

@@ -271,12 +271,13 @@ def scaled_runs(name, lr, scales, steps=500, **overrides):
     problem = PROBLEMS["quadratic"]
     curves = {}
     for scale in scales:
-        path = run_path(
-            lambda x, y, s=scale: s * quadratic(x, y),
-            problem.start,
-            lambda ps: make_optimizer(name, ps, lr, **overrides),
-            steps,
-        )
+        with np.errstate(all="ignore"):  # a diverging run overflows; its curve shows that
+            path = run_path(
+                lambda x, y, s=scale: s * quadratic(x, y),
+                problem.start,
+                lambda ps: make_optimizer(name, ps, lr, **overrides),
+                steps,
+            )
         with np.errstate(all="ignore"):
             curves[scale] = _values(quadratic, path)
     return curves

@@ -154,7 +154,7 @@ def train_for_seconds(data, name, batch_size, lr, seconds, seed=0, hidden=(16, 1
     return joined
 
 
-def batch_size_race(n_samples_list=(200, 4000), seconds=1.5, target_loss=0.15, seed=0):
+def batch_size_race(n_samples_list=(200, 8000), seconds=1.5, target_loss=0.15, seed=0):
     """Batch GD, SGD and mini-batch SGD on moons of each size, each for the same training time.
 
     Returns ({n_train: {row: history}}, table rows with the time each took to reach target_loss).

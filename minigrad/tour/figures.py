@@ -67,7 +67,7 @@ def batch_noise_figure(paths, loss, lr):
     return fig
 
 
-def wall_time_figure(histories_by_size, target_loss):
+def wall_time_figure(histories_by_size, target_loss, seconds):
     """Training loss against wall time for each batch size, one panel per data-set size."""
     fig, axes = _figure(11, 4.2, len(histories_by_size))
     axes = np.atleast_1d(axes)
@@ -88,7 +88,8 @@ def wall_time_figure(histories_by_size, target_loss):
         )
         ax.set_ylabel("training loss (log scale)")
     fig.suptitle(
-        "Which batch size reaches a loss first in wall time? (same lr per batch size as the table)"
+        f"Training loss against wall time, {seconds:g} s of training per batch size "
+        "(dots: ends of epochs, where the loss is measured)"
     )
     return fig
 
@@ -197,6 +198,7 @@ def rprop_figure(problem, path, sizes, lr):
     steps = np.arange(1, len(sizes) + 1)
     for i, (coord, color) in enumerate(zip("xy", _colors(2))):
         axes[1].plot(steps, sizes[:, i], color=color, label=f"weight {coord}")
+    axes[1].axhline(1e-6, color="0.3", linestyle=":", linewidth=1, label="floor (step_sizes[0])")
     _steps_axis(axes[1], 'state["step_size"] (log scale)')
     axes[1].set_title("per-weight step: ×1.2 while the sign holds, ×0.5 when it flips")
     axes[1].legend(loc="best", fontsize="small")
