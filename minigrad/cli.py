@@ -473,6 +473,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="minigrad",
         description="Train small networks on toy data, draw computation graphs, compare optimizers.",
+        epilog="examples:\n"
+        "  minigrad train moons\n"
+        "  minigrad train spirals --hidden 32,32 --optimizer momentum\n"
+        '  minigrad graph --expr "tanh(a * b + c)" --steps\n'
+        "  minigrad compare --problem rosenbrock\n"
+        "each command has its own --help",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"minigrad {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
