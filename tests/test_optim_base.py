@@ -391,3 +391,17 @@ def test_trains_minigrad_parameters_and_survives_module_load_state_dict():
     expected_weight = saved["weight"] - 0.1 * (2 * error / 2)[:, None] * np.ones((1, 3))
     train_step()
     np.testing.assert_allclose(layer.weight.data, expected_weight, rtol=1e-6)
+
+
+def test_parallel_compile_gives_the_same_result(monkeypatch):
+    # MINIGRAD_PARALLEL=1 runs large calls through a numba.prange compile of the same loop.
+    monkeypatch.setattr(_jit, "PARALLEL_MIN_SIZE", 64)
+    rng = np.random.default_rng(4)
+    param, grad, buf = (rng.standard_normal(100) for _ in range(3))
+    expected = [param.copy(), grad.copy(), buf.copy()]
+    sgd_update.twin(*expected, 0.1, 0.9, 0.1, 0.01, True, False, False)
+    args = [param.copy(), grad.copy(), buf.copy()]
+    sgd_update(*args, 0.1, 0.9, 0.1, 0.01, True, False, False)
+    assert True in sgd_update._compiled
+    for a, b in zip(args, expected):
+        np.testing.assert_array_equal(a, b)

@@ -18,15 +18,17 @@ import warnings
 # twins and PyTorch's documented order of operations.
 JIT_OPTIONS = {"cache": True, "error_model": "numpy"}
 
-# Each kernel is compiled twice, lazily: a serial loop, and a parallel one (numba.prange over
-# the cores) for calls of at least PARALLEL_MIN_SIZE weights. On 2 cores the parallel loop ran
-# Adam 2x faster from 1e5 to 1e7 float32 weights, but waking the second thread costs a few us
-# and, when other processes keep that core busy, up to milliseconds: small calls stay serial.
-PARALLEL_MIN_SIZE = 1 << 15
+# Parallel loops: off unless MINIGRAD_PARALLEL=1. Kernels mark their loop `prange` (iterations
+# independent), and with the switch on, calls on at least PARALLEL_MIN_SIZE weights run a second
+# compile with numba.prange over all cores. Measured on the 2-core machine this project targets,
+# float32 Adam and SGD were no faster in parallel from 1e4 to 1e7 weights (the loops are bound by
+# memory or shared-cache bandwidth, which the two cores share), and waking the second thread cost
+# from microseconds up to milliseconds while other processes kept that core busy. A machine with
+# more memory channels per core may gain; measure with benchmarks/bench_optim.py.
+PARALLEL_MIN_SIZE = 1 << 20 if os.environ.get("MINIGRAD_PARALLEL", "0") not in ("", "0") else None
 
-# Kernels loop with `for i in prange(n)`. Run as plain Python (the twins' world, or with the JIT
-# disabled) and in the serial compile prange is range; the parallel compile swaps in
-# numba.prange, which marks the loop for splitting over threads.
+# Run as plain Python (the twins' world, with the JIT disabled) and in the serial compile prange
+# is range; the parallel compile swaps in numba.prange, which splits the loop over threads.
 prange = range
 
 
@@ -79,7 +81,7 @@ class LazyKernel:
     Both take the same arguments (flat 1-D arrays updated in place, the parameter first, then
     scalar hyper-parameters) and return nothing. Which one runs is decided on the first call
     (see ``jit_disabled``); compiled, calls on ``PARALLEL_MIN_SIZE`` weights or more run the
-    parallel compile.
+    parallel compile (only if MINIGRAD_PARALLEL=1).
     """
 
     def __init__(self, loop, twin):
@@ -100,7 +102,8 @@ class LazyKernel:
         if jit_disabled():
             self._impl = self.twin
             return self._impl(param, *args)
-        return self.compiled(param.size >= PARALLEL_MIN_SIZE)(param, *args)
+        parallel = PARALLEL_MIN_SIZE is not None and param.size >= PARALLEL_MIN_SIZE
+        return self.compiled(parallel)(param, *args)
 
     def __repr__(self):
         return f"LazyKernel({self.loop.__name__}, twin={self.twin.__name__})"

@@ -8,7 +8,8 @@ Every algorithm file in minigrad.optim has the same three parts, in this order:
    hyper-parameters, no objects, no allocation. A test holds it equal to the twin. Two habits
    keep float32 math in float32 (2-3x faster than float64): the class passes every scalar in
    the parameters' dtype, and the loop writes no bare numeric literal (``one =
-   param.dtype.type(1)`` instead of ``1``). Loop with ``prange`` (parallel over the cores).
+   param.dtype.type(1)`` instead of ``1``). Loop with ``prange`` (the iterations are independent;
+   ``_jit.py`` explains when it runs in parallel).
 3. The optimizer class: constructor (torch.optim's signature and defaults, checks), the per-weight
    state it needs, and ``_update``, which turns the group's settings into kernel arguments.
 """
