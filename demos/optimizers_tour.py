@@ -68,6 +68,13 @@ def main(quick=False, out="minigrad-out/tour", dpi=80):
     print(markdown_table(path_rows(problem, paths)))
     save(figures.problem_figure(problem, paths, steps), "rosenbrock", dpi=70)  # three contour plots
 
+    section("Every optimizer at a saddle point, starting 0.001 off the ridge")
+    problem = PROBLEMS["saddle"]
+    steps = 500 // scale
+    paths, _ = problem_paths(problem, names, steps)
+    print(markdown_table(path_rows(problem, paths)))
+    save(figures.problem_figure(problem, paths, steps), "saddle", dpi=70)
+
     section("Batch size and noise: the regression loss over two weights, 60 updates each, lr 0.05")
     paths, loss = claims.batch_paths([None, 16, 1], steps=60)
     labels = {None: "batch GD (all 200)", 16: "mini-batch SGD (16)", 1: "SGD (batch 1)"}
@@ -87,7 +94,8 @@ def main(quick=False, out="minigrad-out/tour", dpi=80):
 
     section("Batch size and wall time on moons: each run gets the same training time")
     seconds = 0.2 if quick else 1.5
-    by_size, rows = batch_size_race(seconds=seconds, target_loss=0.15)
+    sizes = (200, 1000) if quick else (200, 8000)  # moons points, a quarter held out for testing
+    by_size, rows = batch_size_race(sizes, seconds=seconds, target_loss=0.15)
     print(markdown_table(rows))
     save(figures.wall_time_figure(by_size, 0.15, seconds), "batch_wall_time")
 
@@ -201,7 +209,7 @@ def main(quick=False, out="minigrad-out/tour", dpi=80):
 
     print()
     for path in written.values():
-        print(f"figure: {path}")
+        print(f"wrote {path}")
     return written
 
 
@@ -212,8 +220,6 @@ if __name__ == "__main__":
     parser.add_argument("--out", default="minigrad-out/tour", help="folder for the figures")
     args = parser.parse_args()
     began = time.perf_counter()
-    main(
-        quick=args.quick or os.environ.get("MINIGRAD_DEMO_QUICK") == "1",
-        out=DOCS_FIGURES if args.docs else args.out,
-    )
+    quick = args.quick or os.environ.get("MINIGRAD_DEMO_QUICK") == "1"
+    main(quick=quick, out=DOCS_FIGURES if args.docs else args.out, dpi=60 if quick else 80)
     print(f"\ntour finished in {time.perf_counter() - began:.1f} s")

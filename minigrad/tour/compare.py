@@ -114,5 +114,5 @@ def run_compare(args):
         print(markdown_table(path_rows(problem, paths)))
         figure = problem_figure(problem, paths, steps)
         path = save_figure(figure, out / f"compare_{problem.name}.png")
-    print(f"\nfigure: {path}")
+    print(f"\nwrote {path}")
     return 0
