@@ -50,32 +50,19 @@ def section(title):
     print(f"\n## {title}\n")
 
 
-def main(quick=False, out="minigrad-out/tour", dpi=80):
-    """Run the whole tour; returns {figure name: path}."""
-    out = Path(out)
-    scale = 10 if quick else 1  # quick mode: a tenth of the steps
-    written = {}
+# --- one function per section of docs/tour.md; each prints its table and returns its figures ---
 
-    def save(fig, name, dpi=dpi):
-        written[name] = compact_png(save_figure(fig, out / f"tour_{name}.png", dpi=dpi))
 
-    names = available_optimizers()
-
-    section("Every optimizer on Rosenbrock's valley, from the same start")
-    problem = PROBLEMS["rosenbrock"]
-    steps = 1000 // scale
+def every_optimizer(problem_name, steps, names):
+    """Every optimizer from the same start on a 2-D test function: table and paths figure."""
+    problem = PROBLEMS[problem_name]
     paths, _ = problem_paths(problem, names, steps)
     print(markdown_table(path_rows(problem, paths)))
-    save(figures.problem_figure(problem, paths, steps), "rosenbrock", dpi=70)  # three contour plots
+    return figures.problem_figure(problem, paths, steps)
 
-    section("Every optimizer at a saddle point, starting 0.001 off the ridge")
-    problem = PROBLEMS["saddle"]
-    steps = 500 // scale
-    paths, _ = problem_paths(problem, names, steps)
-    print(markdown_table(path_rows(problem, paths)))
-    save(figures.problem_figure(problem, paths, steps), "saddle", dpi=70)
 
-    section("Batch size and noise: the regression loss over two weights, 60 updates each, lr 0.05")
+def batch_noise():
+    """Batch GD, mini-batch SGD and SGD on a regression loss over two weights."""
     paths, loss = claims.batch_paths([None, 16, 1], steps=60)
     labels = {None: "batch GD (all 200)", 16: "mini-batch SGD (16)", 1: "SGD (batch 1)"}
     rows = [
@@ -87,59 +74,56 @@ def main(quick=False, out="minigrad-out/tour", dpi=80):
         for b, path in paths.items()
     ]
     print(markdown_table(rows))
-    save(
-        figures.batch_noise_figure({labels[b]: p for b, p in paths.items()}, loss, 0.05),
-        "batch_noise",
-    )
+    return figures.batch_noise_figure({labels[b]: p for b, p in paths.items()}, loss, 0.05)
 
-    section("Batch size and wall time on moons: each run gets the same training time")
+
+def batch_wall_time(quick):
+    """Each batch size gets the same training time on a small and a large moons set."""
     seconds = 0.2 if quick else 1.5
     sizes = (200, 1000) if quick else (200, 8000)  # moons points, a quarter held out for testing
     by_size, rows = batch_size_race(sizes, seconds=seconds, target_loss=0.15)
     print(markdown_table(rows))
-    save(figures.wall_time_figure(by_size, 0.15, seconds), "batch_wall_time")
+    return figures.wall_time_figure(by_size, 0.15, seconds)
 
-    section(
-        f"Momentum in the long narrow valley 0.05x² + 5y², lr {PROBLEMS['quadratic'].lr['sgd']}"
-    )
-    paths, rows = claims.valley_runs(steps=500 // scale)
+
+def momentum_valley(steps):
+    """GD, momentum and Nesterov in the long narrow valley."""
+    paths, rows = claims.valley_runs(steps=steps)
     print(markdown_table(rows))
-    save(figures.valley_figure(PROBLEMS["quadratic"], paths), "valley_momentum")
+    return figures.valley_figure(PROBLEMS["quadratic"], paths)
 
-    section(
-        "Adagrad's rate only shrinks: on a long run it stalls where RMSprop and AdaDelta move on"
-    )
-    paths, rates, rows = claims.long_run(steps=3000 // scale)
+
+def adagrad_long_run(steps):
+    """Adagrad's effective lr from its state, and how far it gets against RMSprop and AdaDelta."""
+    paths, rates, rows = claims.long_run(steps=steps)
     print(markdown_table(rows))
     for label, rate in rates.items():
         rises = int((np.diff(rate, axis=0) > 0).sum())
-        print(
-            f"\n{label}: the effective lr rose on {rises} of {rate.size - 2} step-to-step changes."
-        )
-    save(figures.adagrad_figure(paths, rates), "adagrad_rate")
+        changes = (len(rate) - 1) * rate.shape[1]
+        print(f"\n{label}: the effective lr rose on {rises} of {changes} step-to-step changes.")
+    return figures.adagrad_figure(paths, rates)
 
-    section("Rprop: only the gradient's sign, a step size per weight")
-    path, sizes = claims.rprop_step_sizes(steps=150 // (2 if quick else 1))
-    steep, _ = claims.rprop_step_sizes(steps=len(sizes), scale=1000.0)
+
+def rprop_signs(steps):
+    """Rprop's per-weight step sizes from its state, and the same path on 1000 times f."""
+    path, sizes = claims.rprop_step_sizes(steps=steps)
+    steep, _ = claims.rprop_step_sizes(steps=steps, scale=1000.0)
     ratio = sizes[1:] / sizes[:-1]
-    print(
-        markdown_table(
-            [
-                {
-                    "steps": len(sizes),
-                    "steps where a step size grew (×1.2)": int(np.isclose(ratio, 1.2).sum()),
-                    "shrank (×0.5)": int(np.isclose(ratio, 0.5).sum()),
-                    "smallest step size": float(sizes.min()),
-                    "largest step size": float(sizes.max()),
-                    "max |path on 1000·f - path on f|": float(np.abs(steep - path).max()),
-                }
-            ]
-        )
-    )
-    save(figures.rprop_figure(PROBLEMS["quadratic"], path, sizes, 0.01), "rprop_steps")
+    row = {
+        "steps": len(sizes),
+        "steps where a step size grew (×1.2)": int(np.isclose(ratio, 1.2).sum()),
+        "shrank (×0.5)": int(np.isclose(ratio, 0.5).sum()),
+        "smallest step size": float(sizes.min()),
+        "largest step size": float(sizes.max()),
+        "max |path on 1000·f - path on f|": float(np.abs(steep - path).max()),
+    }
+    print(markdown_table([row]))
+    return figures.rprop_figure(PROBLEMS["quadratic"], path, sizes, 0.01)
 
-    section("Adam: two moments, and early steps of about lr thanks to bias correction (lr 0.01)")
-    result = claims.adam_steps(steps=300 // scale)
+
+def adam_bias_correction(steps):
+    """Adam's step lengths next to the tour-only variant without bias correction."""
+    result = claims.adam_steps(steps=steps)
     rows = [
         {
             "step": k,
@@ -147,19 +131,18 @@ def main(quick=False, out="minigrad-out/tour", dpi=80):
             "no bias correction |Δx| / lr": float(result["no bias correction"][k - 1, 0]),
         }
         for k in (1, 2, 5, 10, 30, 100, 300)
-        if k <= len(result["adam"])
+        if k <= steps
     ]
     print(markdown_table(rows))
-    print(
-        "\nLargest gap between Adam's step and lr·m̂/(√v̂+ε) from its own state: "
-        f"{result['max |step - lr m̂/(√v̂+ε)|']:.3g}"
-    )
-    save(figures.adam_figure(result, 0.01), "adam_bias_correction")
+    gap = result["max |step - lr m̂/(√v̂+ε)|"]
+    print(f"\nLargest gap between Adam's step and lr·m̂/(√v̂+ε) from its own state: {gap:.3g}")
+    return figures.adam_figure(result, 0.01)
 
-    section("AdaDelta with lr = 1.0 on the valley scaled by 0.01, 1 and 100 (SGD lr 0.1 alongside)")
-    steps = 500 // scale
+
+def adadelta_scales(steps):
+    """AdaDelta on the valley scaled by 0.01, 1 and 100 (SGD alongside), then across eps and lr."""
     scales = (0.01, 1.0, 100.0)
-    curves = {
+    by_scale = {
         "AdaDelta, lr 1.0: the same path at every scale": claims.scaled_runs(
             "adadelta", 1.0, scales, steps
         ),
@@ -167,7 +150,10 @@ def main(quick=False, out="minigrad-out/tour", dpi=80):
             "sgd", 0.1, scales, steps
         ),
     }
-    sweeps = {
+    by_scale = {
+        title: {f"{s:g} × f": v for s, v in runs.items()} for title, runs in by_scale.items()
+    }
+    by_setting = {
         "AdaDelta's eps is a hidden step size (lr 1.0)": {
             f"eps {eps:g}": claims.scaled_runs("adadelta", 1.0, [1.0], steps, eps=eps)[1.0]
             for eps in (1e-8, 1e-6, 1e-4)
@@ -179,33 +165,58 @@ def main(quick=False, out="minigrad-out/tour", dpi=80):
     }
     rows = [
         {
-            "run": title.split(":")[0],
-            "setting": f"{s:g} × f",
-            "f after 50 steps": float(v[min(50, steps)]),
-            f"f after {steps} steps": float(v[-1]),
-        }
-        for title, by_scale in curves.items()
-        for s, v in by_scale.items()
-    ] + [
-        {
-            "run": "AdaDelta",
+            "run": title.split(":")[0] if ":" in title else "AdaDelta",
             "setting": setting,
-            "f after 50 steps": float(v[min(50, steps)]),
-            f"f after {steps} steps": float(v[-1]),
+            "f after 50 steps": float(values[min(50, steps)]),
+            f"f after {steps} steps": float(values[-1]),
         }
-        for by_setting in sweeps.values()
-        for setting, v in by_setting.items()
+        for panels in (by_scale, by_setting)
+        for title, runs in panels.items()
+        for setting, values in runs.items()
     ]
     print(markdown_table(rows))
-    labelled = {t: {f"{s:g} × f": v for s, v in c.items()} for t, c in curves.items()}
-    save(figures.scales_figure(labelled), "adadelta_scales")
-    save(figures.scales_figure(sweeps), "adadelta_eps_lr")
+    return figures.scales_figure(by_scale), figures.scales_figure(by_setting)
 
-    section("Every optimizer on moons: the same 2-16-16-2 MLP and seed")
-    epochs = 4 if quick else 30
+
+def moons_race(epochs, names):
+    """Every optimizer trains the same MLP from the same seed on moons."""
     histories, rows = compare_on_moons(names, epochs)
     print(markdown_table(rows))
-    save(figures.optimizers_history_figure(histories), "moons")
+    return figures.optimizers_history_figure(histories)
+
+
+def main(quick=False, out="minigrad-out/tour", dpi=80):
+    """Run the whole tour, section by section; returns {figure name: path}."""
+    out = Path(out)
+    scale = 10 if quick else 1  # quick mode: a tenth of the steps
+    names = available_optimizers()
+    written = {}
+
+    def save(fig, name, dpi=dpi):
+        written[name] = compact_png(save_figure(fig, out / f"tour_{name}.png", dpi=dpi))
+
+    section("Every optimizer on Rosenbrock's valley, from the same start")
+    save(every_optimizer("rosenbrock", 1000 // scale, names), "rosenbrock", dpi=70)
+    section("Every optimizer at a saddle point, starting 0.001 off the ridge")
+    save(every_optimizer("saddle", 500 // scale, names), "saddle", dpi=70)
+    section("Batch size and noise: the regression loss over two weights, 60 updates each, lr 0.05")
+    save(batch_noise(), "batch_noise")
+    section("Batch size and wall time on moons: each run gets the same training time")
+    save(batch_wall_time(quick), "batch_wall_time")
+    section(f"Momentum in the valley 0.05x² + 5y², lr {PROBLEMS['quadratic'].lr['sgd']}")
+    save(momentum_valley(500 // scale), "valley_momentum")
+    section("Adagrad's rate only shrinks: on a long run it slows where RMSprop and AdaDelta don't")
+    save(adagrad_long_run(3000 // scale), "adagrad_rate")
+    section("Rprop: only the gradient's sign, a step size per weight")
+    save(rprop_signs(150 // (2 if quick else 1)), "rprop_steps")
+    section("Adam: two moments, and early steps of about lr thanks to bias correction (lr 0.01)")
+    save(adam_bias_correction(300 // scale), "adam_bias_correction")
+    section("AdaDelta, lr 1.0, on the valley scaled by 0.01, 1 and 100 (SGD lr 0.1 alongside)")
+    scales_figure, settings_figure = adadelta_scales(500 // scale)
+    save(scales_figure, "adadelta_scales")
+    save(settings_figure, "adadelta_eps_lr")
+    section("Every optimizer on moons: the same 2-16-16-2 MLP and seed")
+    save(moons_race(4 if quick else 30, names), "moons")
 
     print()
     for path in written.values():
