@@ -12,6 +12,7 @@ from minigrad.tour import (
     add_compare_arguments,
     beale,
     claims,
+    compare,
     make_optimizer,
     markdown_table,
     quadratic,
@@ -173,6 +174,18 @@ def test_compare_rejects_unknown_optimizer_like_argparse(capsys):
         parse_compare(["--optimizers", "sgd,foo"])
     assert exit_info.value.code == 2
     assert "unknown optimizer(s) foo" in capsys.readouterr().err
+
+
+def test_compare_rejects_steps_below_one(capsys):
+    with pytest.raises(SystemExit):
+        parse_compare(["--steps", "0"])
+    assert "argument --steps: must be >= 1, got 0" in capsys.readouterr().err
+
+
+def test_compare_reports_an_optimizer_missing_from_minigrad_optim(monkeypatch, capsys):
+    monkeypatch.setattr(compare, "available_optimizers", lambda: ["sgd"])
+    assert run_compare(parse_compare(["--optimizers", "sgd,adam"])) == 2
+    assert "optimizer(s) not available in minigrad.optim: adam" in capsys.readouterr().err
 
 
 # --- the claims that are cheap to check ---------------------------------------------------------

@@ -4,6 +4,7 @@ minigrad compare --problem rosenbrock --optimizers sgd,momentum,adam --steps 500
 """
 
 import argparse
+import sys
 from pathlib import Path
 
 from minigrad.plots import save_figure
@@ -93,7 +94,8 @@ def run_compare(args):
     missing = [name for name in names if name not in available_optimizers()]
     if missing:
         print(
-            f"minigrad compare: optimizer(s) not available in minigrad.optim: {', '.join(missing)}"
+            f"minigrad compare: optimizer(s) not available in minigrad.optim: {', '.join(missing)}",
+            file=sys.stderr,
         )
         return 2
     out = Path(args.out)
