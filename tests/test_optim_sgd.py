@@ -89,7 +89,7 @@ def test_kernel_equals_numpy_twin(dtype):
         param, grad, buf = (rng.standard_normal(1000).astype(dtype) for _ in range(3))
         twin_args = [param.copy(), grad.copy(), buf.copy()]
         jit_args = [param.copy(), grad.copy(), buf.copy()]
-        scalars = [dtype(x) for x in (0.05, momentum, dampening, wd)] + [nesterov, maximize, first]
+        scalars = [float(x) for x in (0.05, momentum, dampening, wd)] + [nesterov, maximize, first]
         sgd_update.twin(*twin_args, *scalars)
         sgd_update.compiled()(*jit_args, *scalars)
         for a, b in zip(twin_args, jit_args):

@@ -88,7 +88,7 @@ class LazyKernel:
         self.loop = loop
         self.twin = twin
         self._compiled = {}  # parallel (bool) -> numba dispatcher
-        self._impl = None  # one implementation for every size: the twin when the JIT is off
+        self._impl = None  # what __call__ runs: the twin, or _compiled_for_size
 
     def compiled(self, parallel=False):
         """The numba-compiled loop, serial or parallel (compiled on the first request)."""
@@ -97,13 +97,15 @@ class LazyKernel:
         return self._compiled[parallel]
 
     def __call__(self, param, *args):
-        if self._impl is not None:
-            return self._impl(param, *args)
-        if jit_disabled():
-            self._impl = self.twin
-            return self._impl(param, *args)
-        parallel = PARALLEL_MIN_SIZE is not None and param.size >= PARALLEL_MIN_SIZE
-        return self.compiled(parallel)(param, *args)
+        if self._impl is None:  # first call: decide once (reading os.environ costs a microsecond)
+            self._impl = self.twin if jit_disabled() else self._compiled_for_size
+        return self._impl(param, *args)
+
+    def _compiled_for_size(self, param, *args):
+        if PARALLEL_MIN_SIZE is not None and param.size >= PARALLEL_MIN_SIZE:
+            return self.compiled(parallel=True)(param, *args)
+        serial = self._compiled.get(False) or self.compiled(parallel=False)
+        return serial(param, *args)
 
     def __repr__(self):
         return f"LazyKernel({self.loop.__name__}, twin={self.twin.__name__})"

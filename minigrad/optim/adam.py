@@ -40,6 +40,10 @@ def adam_update_numpy(
     ``step_size = lr / (1 - beta1**t)`` and ``bias_correction2_sqrt = sqrt(1 - beta2**t)`` fold
     the bias corrections into two scalars: lr m̂ / (√v̂ + ε) = step_size m / (√v / √(1-β2^t) + ε).
     """
+    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
+    lr, beta1, beta2 = real(lr), real(beta1), real(beta2)
+    eps, weight_decay = real(eps), real(weight_decay)
+    step_size, bias_correction2_sqrt = real(step_size), real(bias_correction2_sqrt)
     g = -grad if maximize else grad
     if weight_decay != 0:
         if decoupled:
@@ -74,7 +78,11 @@ def adam_update(
     decoupled,
 ):
     """One Adam step as a loop over the weights, in place (compiled by numba)."""
-    one = param.dtype.type(1)  # a bare 1 is an int64 and would turn float32 math into float64
+    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
+    lr, beta1, beta2 = real(lr), real(beta1), real(beta2)
+    eps, weight_decay = real(eps), real(weight_decay)
+    step_size, bias_correction2_sqrt = real(step_size), real(bias_correction2_sqrt)
+    one = real(1)  # a bare 1 would be an int64 and promote float32 math to float64
     for i in prange(param.size):
         g = -grad[i] if maximize else grad[i]
         if weight_decay != 0:
@@ -150,20 +158,19 @@ class Adam(Optimizer):
     def _update(self, group, param, grad, state, scalars, step):
         beta1, beta2 = group["betas"]
         lr = group["lr"]
-        real = param.dtype.type  # scalars in the parameters' dtype: float32 math stays float32
         adam_update(
             param,
             grad,
             state["exp_avg"],
             state["exp_avg_sq"],
             optional_buffer(self._name, state, "max_exp_avg_sq", param, group["amsgrad"]),
-            real(lr),
-            real(beta1),
-            real(beta2),
-            real(group["eps"]),
-            real(group["weight_decay"]),
-            real(lr / bias_correction(beta1, step)),
-            real(math.sqrt(bias_correction(beta2, step))),
+            float(lr),
+            float(beta1),
+            float(beta2),
+            float(group["eps"]),
+            float(group["weight_decay"]),
+            float(lr / bias_correction(beta1, step)),
+            float(math.sqrt(bias_correction(beta2, step))),
             bool(group["amsgrad"]),
             bool(group["maximize"]),
             bool(group["decoupled_weight_decay"]),

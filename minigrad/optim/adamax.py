@@ -18,6 +18,9 @@ def adamax_update_numpy(
     param, grad, exp_avg, exp_inf, beta1, beta2, eps, weight_decay, step_size, maximize
 ):
     """One Adamax step in numpy, in place. ``step_size = lr / (1 - beta1**t)``."""
+    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
+    beta1, beta2, eps, weight_decay = real(beta1), real(beta2), real(eps), real(weight_decay)
+    step_size = real(step_size)
     g = -grad if maximize else grad
     if weight_decay != 0:
         g = g + weight_decay * param
@@ -32,7 +35,10 @@ def adamax_update(
     param, grad, exp_avg, exp_inf, beta1, beta2, eps, weight_decay, step_size, maximize
 ):
     """One Adamax step as a loop over the weights, in place (compiled by numba)."""
-    one = param.dtype.type(1)  # a bare 1 is an int64 and would turn float32 math into float64
+    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
+    beta1, beta2, eps, weight_decay = real(beta1), real(beta2), real(eps), real(weight_decay)
+    step_size = real(step_size)
+    one = real(1)  # a bare 1 would be an int64 and promote float32 math to float64
     for i in prange(param.size):
         g = -grad[i] if maximize else grad[i]
         if weight_decay != 0:
@@ -79,16 +85,15 @@ class Adamax(Optimizer):
 
     def _update(self, group, param, grad, state, scalars, step):
         beta1, beta2 = group["betas"]
-        real = param.dtype.type  # scalars in the parameters' dtype: float32 math stays float32
         adamax_update(
             param,
             grad,
             state["exp_avg"],
             state["exp_inf"],
-            real(beta1),
-            real(beta2),
-            real(group["eps"]),
-            real(group["weight_decay"]),
-            real(group["lr"] / bias_correction(beta1, step)),
+            float(beta1),
+            float(beta2),
+            float(group["eps"]),
+            float(group["weight_decay"]),
+            float(group["lr"] / bias_correction(beta1, step)),
             bool(group["maximize"]),
         )

@@ -35,6 +35,10 @@ def nadam_update_numpy(
     ``grad_coef = lr (1 - μ_t) / (1 - Π_{i≤t} μ_i)`` and ``avg_coef = lr μ_{t+1} / (1 - Π_{i≤t+1}
     μ_i)`` carry the momentum schedule, so the loop only mixes g and m.
     """
+    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
+    lr, beta1, beta2 = real(lr), real(beta1), real(beta2)
+    eps, weight_decay = real(eps), real(weight_decay)
+    grad_coef, avg_coef, bias_correction2 = real(grad_coef), real(avg_coef), real(bias_correction2)
     g = -grad if maximize else grad
     if weight_decay != 0:
         if decoupled:
@@ -66,7 +70,11 @@ def nadam_update(
     decoupled,
 ):
     """One NAdam step as a loop over the weights, in place (compiled by numba)."""
-    one = param.dtype.type(1)  # a bare 1 is an int64 and would turn float32 math into float64
+    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
+    lr, beta1, beta2 = real(lr), real(beta1), real(beta2)
+    eps, weight_decay = real(eps), real(weight_decay)
+    grad_coef, avg_coef, bias_correction2 = real(grad_coef), real(avg_coef), real(bias_correction2)
+    one = real(1)  # a bare 1 would be an int64 and promote float32 math to float64
     for i in prange(param.size):
         g = -grad[i] if maximize else grad[i]
         if weight_decay != 0:
@@ -146,20 +154,19 @@ class NAdam(Optimizer):
         mu_product = scalars["mu_product"]  # one entry per parameter in this call, all equal
         mu_product *= mu
         product = float(mu_product[0])
-        real = param.dtype.type  # scalars in the parameters' dtype: float32 math stays float32
         nadam_update(
             param,
             grad,
             state["exp_avg"],
             state["exp_avg_sq"],
-            real(lr),
-            real(beta1),
-            real(beta2),
-            real(group["eps"]),
-            real(group["weight_decay"]),
-            real(lr * (1.0 - mu) / (1.0 - product)),
-            real(lr * mu_next / (1.0 - product * mu_next)),
-            real(bias_correction(beta2, step)),
+            float(lr),
+            float(beta1),
+            float(beta2),
+            float(group["eps"]),
+            float(group["weight_decay"]),
+            float(lr * (1.0 - mu) / (1.0 - product)),
+            float(lr * mu_next / (1.0 - product * mu_next)),
+            float(bias_correction(beta2, step)),
             bool(group["maximize"]),
             bool(group["decoupled_weight_decay"]),
         )
