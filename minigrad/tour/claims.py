@@ -259,6 +259,30 @@ def adam_steps(steps=300, lr=0.01):
     }
 
 
+def adam_moment_runs(steps=500, lr=0.05):
+    """Adam with β₁ = 0.9 and with β₁ = 0 (second moment only) on the valley: paths and rows.
+
+    With β₁ = 0 the numerator is the bare gradient, as in RMSprop; with β₁ = 0.9 it is a running
+    mean of gradients, as in momentum, and the path swings across the valley floor like momentum's.
+    """
+    problem = PROBLEMS["quadratic"]
+    paths, rows = {}, []
+    for label, beta1 in (("adam (β₁ 0.9)", 0.9), ("adam, β₁ 0: second moment only", 0.0)):
+        make = lambda ps, b=beta1: make_optimizer("adam", ps, lr, betas=(b, 0.999))
+        path = run_path(quadratic, problem.start, make, steps)
+        paths[label] = path
+        y = path[:, 1]
+        rows.append(
+            {
+                "run": label,
+                "lr": lr,
+                "times y crosses the valley floor": int(np.sum(np.diff(np.sign(y[y != 0])) != 0)),
+                "steps to f <= 1e-3": _or_never(steps_to_reach(_values(quadratic, path), 1e-3)),
+            }
+        )
+    return paths, rows
+
+
 # --- AdaDelta: lr = 1.0 across scales of the problem ---------------------------------------------
 
 

@@ -205,32 +205,36 @@ def rprop_figure(problem, path, sizes, lr):
     return fig
 
 
-def adam_figure(result, lr):
-    """Step length per weight over lr, Adam vs the tour-only variant without bias correction."""
-    fig, axes = _figure(8, 4.6, 1)
-    ax = axes
+def adam_figure(result, lr, problem, moment_paths):
+    """Adam with and without β₁ on the valley, and step length over lr with and without correction."""
+    fig, axes = _figure(14, 4.8, 2)
+    plot_trajectories(
+        problem.fn,
+        moment_paths,
+        ax=axes[0],
+        bounds=((-10.0, 1.0), (-1.0, 1.0)),
+        minimum=problem.minimum,
+        title="the first moment swings Adam across the valley, like momentum",
+    )
+    ax = axes[1]
     colors = _colors(2)
     steps = np.arange(1, len(result["adam"]) + 1)
     for i, coord in enumerate("xy"):
-        ax.plot(
-            steps,
-            result["adam"][:, i],
-            color=colors[0],
-            linestyle=("-", "--")[i],
-            label=f"Adam, weight {coord}",
-        )
+        style = ("-", "--")[i]
+        ax.plot(steps, result["adam"][:, i], style, color=colors[0], label=f"Adam, weight {coord}")
         ax.plot(
             steps,
             result["no bias correction"][:, i],
+            style,
             color=colors[1],
-            linestyle=("-", "--")[i],
             label=f"no bias correction (tour-only), weight {coord}",
         )
     ax.axhline(1.0, color="0.3", linestyle=":", linewidth=1, label="step = lr")
     ax.set_xscale("log")
     _steps_axis(ax, "|step| / lr", log=False)
-    ax.set_title(f"Adam's early steps are about lr (lr {lr:g}); without correction they are not")
-    ax.legend(loc="best", fontsize="small")
+    ax.set_title(f"early steps are about lr (lr {lr:g}); without bias correction they are not")
+    ax.set_ylim(-0.2, 9.0)  # room above the curves for the legend
+    ax.legend(loc="upper center", ncols=2, fontsize="small")
     return fig
 
 
