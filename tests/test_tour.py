@@ -249,3 +249,10 @@ def test_momentum_overshoots_and_still_reaches_the_tolerance_sooner_than_gd():
     assert gd["times x crosses 0"] == 0 and gd["steps to f <= 1e-3"] == "never"
     assert momentum["times x crosses 0"] > 0 and momentum["largest overshoot past x = 0"] > 0.5
     assert momentum["steps to f <= 1e-3"] < 120
+
+
+def test_adams_first_moment_swings_across_the_valley_and_beta1_zero_does_not():
+    _, rows = claims.adam_moment_runs(steps=200)
+    with_momentum, second_moment_only = rows
+    assert with_momentum["times y crosses the valley floor"] > 0
+    assert second_moment_only["times y crosses the valley floor"] == 0
