@@ -68,13 +68,14 @@ def batch_paths(batch_sizes, steps=60, lr=0.05, start=(-1.0, 2.5), seed=0):
     X, y = regression_data(seed=seed)
     paths = {}
     for batch_size in batch_sizes:
-        loader = DataLoader(X.astype(np.float32), y.astype(np.float32), batch_size, seed=seed)
+        loader = DataLoader(X, y, batch_size, seed=seed)  # batches of float32 Tensors
         w = Parameter(np.asarray(start, dtype=np.float64))
         optimizer = make_optimizer("sgd", [w], lr)
         points = [w.data.copy()]
         while len(points) <= steps:
             for inputs, targets in loader:
-                residual = inputs.data.astype(np.float64) @ w - mg.Tensor(targets.data * 1.0)
+                inputs, targets = (mg.Tensor(t.data.astype(np.float64)) for t in (inputs, targets))
+                residual = inputs @ w - targets
                 optimizer.zero_grad()
                 (residual * residual).mean().backward()
                 optimizer.step()

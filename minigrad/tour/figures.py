@@ -4,10 +4,18 @@ Built on minigrad.plots (plot_trajectories, plot_history) and matplotlib's objec
 """
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from minigrad.plots import _colors, plot_history, plot_trajectories
+from minigrad.plots import plot_history, plot_trajectories
+
+_TAB10 = list(colormaps["tab10"].colors)
+
+
+def _colors(n):
+    """n distinct colours (no panel of the tour has more than ten lines)."""
+    return _TAB10[:n]
 
 
 def _figure(width, height, ncols):
