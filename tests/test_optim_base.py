@@ -394,7 +394,7 @@ def test_trains_minigrad_parameters_and_survives_module_load_state_dict():
 
 
 def test_parallel_compile_gives_the_same_result(monkeypatch):
-    # MINIGRAD_PARALLEL=1 runs large calls through a numba.prange compile of the same loop.
+    # Large calls run a numba.prange compile of the same loop (threshold lowered to test it).
     monkeypatch.setattr(_jit, "PARALLEL_MIN_SIZE", 64)
     rng = np.random.default_rng(4)
     param, grad, buf = (rng.standard_normal(100) for _ in range(3))
@@ -405,3 +405,10 @@ def test_parallel_compile_gives_the_same_result(monkeypatch):
     assert True in sgd_update._compiled
     for a, b in zip(args, expected):
         np.testing.assert_array_equal(a, b)
+
+
+def test_minigrad_parallel_0_turns_the_parallel_compile_off():
+    code = "from minigrad.optim import _jit; print(_jit.PARALLEL_MIN_SIZE)"
+    env = {**os.environ, "MINIGRAD_PARALLEL": "0"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.strip() == "None"
