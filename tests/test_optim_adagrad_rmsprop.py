@@ -207,35 +207,35 @@ def random_arrays(n_arrays, dtype, seed, size=1000):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("maximize", [False, True])
-def test_adagrad_kernel_equals_numpy_twin(dtype, maximize):
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
+def test_adagrad_kernel_equals_numpy_twin(parallel, dtype, maximize):
     param, grad, state_sum = random_arrays(3, dtype, seed=1)
     state_sum = np.abs(state_sum)
-    real = np.dtype(dtype).type
-    hyper = (real(0.1), real(0.01), real(0.05), real(1e-6), maximize)
+    hyper = (0.1, 0.01, 0.05, 1e-6, maximize)
     twin = [param.copy(), state_sum.copy()]
     compiled = [param.copy(), state_sum.copy()]
     for step in range(1, 6):
-        adagrad_update.twin(twin[0], grad, twin[1], *hyper, real(step))
-        adagrad_update.compiled()(compiled[0], grad, compiled[1], *hyper, real(step))
+        adagrad_update.twin(twin[0], grad, twin[1], *hyper, float(step))
+        adagrad_update.compiled(parallel)(compiled[0], grad, compiled[1], *hyper, float(step))
     for a, b in zip(compiled, twin):
-        np.testing.assert_allclose(a, b, rtol=1e-6 if dtype == np.float32 else 1e-14)
+        np.testing.assert_array_equal(a, b)  # same operations in the same order: bit for bit
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize(("momentum", "centered"), [(0.0, False), (0.9, False), (0.5, True)])
-def test_rmsprop_kernel_equals_numpy_twin(dtype, momentum, centered):
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
+def test_rmsprop_kernel_equals_numpy_twin(parallel, dtype, momentum, centered):
     param, grad, square_avg, grad_avg, buf = random_arrays(5, dtype, seed=2)
     square_avg = square_avg**2 + 1  # keeps square_avg - grad_avg**2 mostly positive
     grad_avg = 0.1 * grad_avg
-    real = np.dtype(dtype).type
-    hyper = (real(0.01), real(0.9), real(1e-8), real(0.01), real(momentum), centered, False)
+    hyper = (0.01, 0.9, 1e-8, 0.01, momentum, centered, False)
     twin = [param.copy(), square_avg.copy(), grad_avg.copy(), buf.copy()]
     compiled = [a.copy() for a in twin]
     for _ in range(5):
         rmsprop_update.twin(twin[0], grad, *twin[1:], *hyper)
-        rmsprop_update.compiled()(compiled[0], grad, *compiled[1:], *hyper)
+        rmsprop_update.compiled(parallel)(compiled[0], grad, *compiled[1:], *hyper)
     for a, b in zip(compiled, twin):
-        np.testing.assert_allclose(a, b, rtol=1e-6 if dtype == np.float32 else 1e-14)
+        np.testing.assert_array_equal(a, b)  # same operations in the same order: bit for bit
 
 
 def test_constructor_defaults_are_torch_optims():

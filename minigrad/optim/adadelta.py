@@ -11,21 +11,26 @@ from minigrad.optim.optimizer import Optimizer, check_non_negative
 
 def adadelta_update_numpy(param, grad, square_avg, acc_delta, lr, rho, eps, weight_decay, maximize):
     """One Adadelta step in numpy, in place."""
+    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
+    lr, rho, eps, weight_decay = real(lr), real(rho), real(eps), real(weight_decay)
+    one = real(1)
     g = -grad if maximize else grad
     if weight_decay != 0:
         g = g + weight_decay * param
-    square_avg[...] = rho * square_avg + (1 - rho) * g * g
+    square_avg[...] = rho * square_avg + (one - rho) * g * g
     # RMS of past updates over RMS of gradients: the ratio carries the units of the weight, so
     # lr = 1.0 is a sensible default (the rate is "learned" from the updates themselves).
     delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * g
-    acc_delta[...] = rho * acc_delta + (1 - rho) * delta * delta
+    acc_delta[...] = rho * acc_delta + (one - rho) * delta * delta
     param -= lr * delta
 
 
 @kernel(adadelta_update_numpy)
 def adadelta_update(param, grad, square_avg, acc_delta, lr, rho, eps, weight_decay, maximize):
     """One Adadelta step as a loop over the weights, in place (compiled by numba)."""
-    one = param.dtype.type(1)  # a bare 1 would turn float32 math into float64 (see sgd.py)
+    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
+    lr, rho, eps, weight_decay = real(lr), real(rho), real(eps), real(weight_decay)
+    one = real(1)  # a bare 1 would promote the arithmetic to float64
     for i in prange(param.size):
         g = -grad[i] if maximize else grad[i]
         if weight_decay != 0:
@@ -64,15 +69,14 @@ class Adadelta(Optimizer):
             raise ValueError(f"{self._name}: rho must be in [0, 1], got {group['rho']!r}")
 
     def _update(self, group, param, grad, state, scalars, step):
-        real = param.dtype.type  # scalars in the parameters' dtype: float32 math stays float32
         adadelta_update(
             param,
             grad,
             state["square_avg"],
             state["acc_delta"],
-            real(group["lr"]),
-            real(group["rho"]),
-            real(group["eps"]),
-            real(group["weight_decay"]),
+            float(group["lr"]),
+            float(group["rho"]),
+            float(group["eps"]),
+            float(group["weight_decay"]),
             bool(group["maximize"]),
         )

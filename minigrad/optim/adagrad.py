@@ -11,8 +11,11 @@ from minigrad.optim.optimizer import Optimizer, check_non_negative
 
 def adagrad_update_numpy(param, grad, state_sum, lr, lr_decay, weight_decay, eps, maximize, step):
     """One Adagrad step in numpy, in place. ``step`` counts this step (1 on the first)."""
+    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
+    lr, lr_decay, weight_decay = real(lr), real(lr_decay), real(weight_decay)
+    eps, step, one = real(eps), real(step), real(1)
     g = -grad if maximize else grad
-    clr = lr / (1 + (step - 1) * lr_decay)  # the global rate, decayed over steps
+    clr = lr / (one + (step - one) * lr_decay)  # the global rate, decayed over steps
     if weight_decay != 0:
         g = g + weight_decay * param
     state_sum += g * g  # never forgets: the rate below only ever shrinks
@@ -22,7 +25,9 @@ def adagrad_update_numpy(param, grad, state_sum, lr, lr_decay, weight_decay, eps
 @kernel(adagrad_update_numpy)
 def adagrad_update(param, grad, state_sum, lr, lr_decay, weight_decay, eps, maximize, step):
     """One Adagrad step as a loop over the weights, in place (compiled by numba)."""
-    one = param.dtype.type(1)  # a bare 1 would turn float32 math into float64 (see sgd.py)
+    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
+    lr, lr_decay, weight_decay = real(lr), real(lr_decay), real(weight_decay)
+    eps, step, one = real(eps), real(step), real(1)  # a bare 1 would promote to float64
     clr = lr / (one + (step - one) * lr_decay)
     for i in prange(param.size):
         g = -grad[i] if maximize else grad[i]
@@ -72,15 +77,14 @@ class Adagrad(Optimizer):
             check_non_negative(self._name, name, group[name])
 
     def _update(self, group, param, grad, state, scalars, step):
-        real = param.dtype.type  # scalars in the parameters' dtype: float32 math stays float32
         adagrad_update(
             param,
             grad,
             state["sum"],
-            real(group["lr"]),
-            real(group["lr_decay"]),
-            real(group["weight_decay"]),
-            real(group["eps"]),
+            float(group["lr"]),
+            float(group["lr_decay"]),
+            float(group["weight_decay"]),
+            float(group["eps"]),
             bool(group["maximize"]),
-            real(step),
+            float(step),
         )

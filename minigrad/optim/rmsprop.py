@@ -25,12 +25,15 @@ def rmsprop_update_numpy(
 ):
     """One RMSprop step in numpy, in place. ``grad_avg`` is used only if centered,
     ``momentum_buffer`` only if momentum > 0."""
+    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
+    lr, alpha, eps = real(lr), real(alpha), real(eps)
+    weight_decay, momentum, one = real(weight_decay), real(momentum), real(1)
     g = -grad if maximize else grad
     if weight_decay != 0:
         g = g + weight_decay * param
-    square_avg[...] = alpha * square_avg + (1 - alpha) * g * g  # forgets: unlike Adagrad's sum
+    square_avg[...] = alpha * square_avg + (one - alpha) * g * g  # forgets: unlike Adagrad's sum
     if centered:
-        grad_avg[...] = alpha * grad_avg + (1 - alpha) * g
+        grad_avg[...] = alpha * grad_avg + (one - alpha) * g
         # E[g²] - E[g]² estimates the gradient's variance rather than its raw second moment.
         denom = np.sqrt(square_avg - grad_avg * grad_avg) + eps
     else:
@@ -58,7 +61,9 @@ def rmsprop_update(
     maximize,
 ):
     """One RMSprop step as a loop over the weights, in place (compiled by numba)."""
-    one = param.dtype.type(1)  # a bare 1 would turn float32 math into float64 (see sgd.py)
+    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
+    lr, alpha, eps = real(lr), real(alpha), real(eps)
+    weight_decay, momentum, one = real(weight_decay), real(momentum), real(1)
     for i in prange(param.size):
         g = -grad[i] if maximize else grad[i]
         if weight_decay != 0:
@@ -127,18 +132,17 @@ class RMSprop(Optimizer):
             raise ValueError(f"{self._name}: alpha must be in [0, 1], got {group['alpha']!r}")
 
     def _update(self, group, param, grad, state, scalars, step):
-        real = param.dtype.type  # scalars in the parameters' dtype: float32 math stays float32
         rmsprop_update(
             param,
             grad,
             state["square_avg"],
             optional_buffer(self._name, state, "grad_avg", param, bool(group["centered"])),
             optional_buffer(self._name, state, "momentum_buffer", param, group["momentum"] > 0),
-            real(group["lr"]),
-            real(group["alpha"]),
-            real(group["eps"]),
-            real(group["weight_decay"]),
-            real(group["momentum"]),
+            float(group["lr"]),
+            float(group["alpha"]),
+            float(group["eps"]),
+            float(group["weight_decay"]),
+            float(group["momentum"]),
             bool(group["centered"]),
             bool(group["maximize"]),
         )

@@ -13,15 +13,19 @@ def rprop_update_numpy(
     param, grad, prev, step_size, etaminus, etaplus, step_size_min, step_size_max, maximize
 ):
     """One Rprop step in numpy, in place. ``prev`` holds the previous (possibly zeroed) gradient."""
+    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
+    etaminus, etaplus = real(etaminus), real(etaplus)
+    step_size_min, step_size_max = real(step_size_min), real(step_size_max)
+    zero, one = real(0), real(1)
     g = -grad if maximize else grad
     agreement = g * prev  # > 0: same sign as last step; < 0: the sign flipped, we overshot
-    factor = np.where(agreement > 0, etaplus, np.where(agreement < 0, etaminus, 1.0))
+    factor = np.where(agreement > 0, etaplus, np.where(agreement < 0, etaminus, one))
     # Clamped on every step, even when the factor is 1 (so an initial lr outside the range is
     # pulled into it on the first step), as PyTorch does.
     step_size[...] = np.minimum(np.maximum(step_size * factor, step_size_min), step_size_max)
     # After a sign flip the weight does not move, and the zero stored in prev makes the next step
     # count as "no information" rather than as a second flip.
-    g = np.where(agreement < 0, 0.0, g)
+    g = np.where(agreement < 0, zero, g)
     param -= step_size * np.sign(g)
     prev[...] = g
 
@@ -31,7 +35,10 @@ def rprop_update(
     param, grad, prev, step_size, etaminus, etaplus, step_size_min, step_size_max, maximize
 ):
     """One Rprop step as a loop over the weights, in place (compiled by numba)."""
-    zero, one = param.dtype.type(0), param.dtype.type(1)  # bare literals would mean float64
+    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
+    etaminus, etaplus = real(etaminus), real(etaplus)
+    step_size_min, step_size_max = real(step_size_min), real(step_size_max)
+    zero, one = real(0), real(1)  # bare literals would promote the arithmetic to float64
     for i in prange(param.size):
         g = -grad[i] if maximize else grad[i]
         agreement = g * prev[i]
@@ -88,15 +95,14 @@ class Rprop(Optimizer):
     def _update(self, group, param, grad, state, scalars, step):
         etaminus, etaplus = group["etas"]
         step_size_min, step_size_max = group["step_sizes"]
-        real = param.dtype.type  # scalars in the parameters' dtype: float32 math stays float32
         rprop_update(
             param,
             grad,
             state["prev"],
             state["step_size"],
-            real(etaminus),
-            real(etaplus),
-            real(step_size_min),
-            real(step_size_max),
+            float(etaminus),
+            float(etaplus),
+            float(step_size_min),
+            float(step_size_max),
             bool(group["maximize"]),
         )
