@@ -412,3 +412,19 @@ def test_minigrad_parallel_0_turns_the_parallel_compile_off():
     env = {**os.environ, "MINIGRAD_PARALLEL": "0"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.strip() == "None"
+
+
+def test_large_chunk_uses_fresh_grads_in_place_and_adopts_a_grad_kept_across_steps():
+    (p,) = make_params([(GATHER_LIMIT + 1,)])
+    start = p.data.copy()
+    opt = SGD([p], lr=0.5)
+    fresh = np.ones(p.data.shape)
+    p.grad = fresh
+    opt.step()
+    assert p.grad is fresh  # used where it is: no copy of a large gradient
+    opt.step()  # the same array again: copied into the flat buffer once, p.grad re-pointed
+    assert p.grad is not fresh and p.grad.base is not None
+    np.testing.assert_array_equal(p.grad, fresh)
+    p.grad += 1.0  # accumulating in place now fills the optimizer's buffer
+    opt.step()
+    np.testing.assert_allclose(p.data, start - 0.5 * (1 + 1 + 2))

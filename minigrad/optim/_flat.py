@@ -10,18 +10,22 @@ engine reads ``p.data`` at every forward pass and ``load_state_dict`` writes int
 nothing else notices. Optimizer state (``exp_avg`` ...) lives in flat buffers of the same layout;
 ``optimizer.state[p]`` holds views of them, as ``torch.optim`` holds tensors.
 
-Gradients arrive as fresh arrays after ``zero_grad()`` (set_to_none) and ``backward()``. For a
-small chunk they are copied into a flat gradient buffer and ``p.grad`` is re-pointed at its slice
-(a later backward without zero_grad accumulates straight into it). For a large chunk that copy
-would cost memory bandwidth, while the per-call overhead is negligible, so the kernel is called
-once per tensor on the user's gradient instead.
+Gradients: the fast path needs every ``p.grad`` to be a view of the flat gradient buffer. A
+gradient that arrives as another array (``backward()`` after ``zero_grad()`` makes fresh ones) is
+copied in and ``p.grad`` re-pointed at its view, so a later backward without ``zero_grad``
+accumulates straight into the buffer. For a small chunk the copy is cheap. For a large one it
+costs memory bandwidth (8 bytes per float32 weight next to Adam's 28), so fresh arrays are used
+where they are, one kernel call per tensor; only an array seen at two steps running (kept by the
+caller, so it will come again) is copied in, once, to take the fast path from then on.
 """
+
+import weakref
 
 import numpy as np
 
-# Above this many elements a chunk calls the kernel per tensor rather than gather gradients: the
-# gather copy (2 x bytes of memory traffic) then costs more than 10 kernel dispatches (~1 us each).
-GATHER_LIMIT = 1 << 15
+# Up to this many weights a chunk always copies fresh gradients into its flat buffer: the copy
+# costs less than the ~5 us of Python and dispatch per tensor that the per-tensor path spends.
+GATHER_LIMIT = 1 << 18
 
 SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -70,21 +74,25 @@ class FlatChunk:
         )
         self.in_sync = True  # every parameter has taken the same number of steps
 
+        # For the per-tensor path: each parameter's 1-D part of every buffer, made once.
+        self.slices = [self._slices(i) for i in range(n)]
+        self.grads = [None] * n  # this step's gradients as 1-D arrays, filled by collect_grads
+        self.foreign_grads = [None] * n  # weak references to arrays used in place last step
+
     def _view(self, flat, i):
         return flat[self.offsets[i] : self.offsets[i + 1]].reshape(self.shapes[i])
+
+    def _slices(self, i):
+        a, b = self.offsets[i], self.offsets[i + 1]
+        buffers = {name: flat[a:b] for name, flat in self.buffers.items()}
+        scalars = {name: values[i : i + 1] for name, values in self.scalars.items()}
+        return self.data[a:b], self.grad[a:b], buffers, scalars
 
     def state_of(self, i):
         """Parameter ``i``'s state: views into the flat buffers (0-d views for scalars)."""
         state = {name: values[i, ...] for name, values in self.scalars.items()}
         state.update({name: self._view(flat, i) for name, flat in self.buffers.items()})
         return state
-
-    def slice_of(self, i):
-        """Parameter ``i``'s part of each flat buffer, as 1-D arrays: (data, buffers, scalars)."""
-        a, b = self.offsets[i], self.offsets[i + 1]
-        buffers = {name: flat[a:b] for name, flat in self.buffers.items()}
-        scalars = {name: values[i : i + 1] for name, values in self.scalars.items()}
-        return self.data[a:b], buffers, scalars
 
     def ready_in_buffer(self):
         """True when every ``p.data`` and ``p.grad`` is still our view: the fast path, no copying."""
@@ -94,33 +102,34 @@ class FlatChunk:
         return True
 
     def collect_grads(self):
-        """Make every ``p.data`` a view again and find the gradients.
+        """Make every ``p.data`` a view again and fill ``self.grads`` (1-D arrays, None if absent).
 
-        Returns ``(all_in_buffer, grads)``: ``all_in_buffer`` is True when ``self.grad`` holds every
-        parameter's gradient; ``grads[i]`` is parameter ``i``'s gradient as a 1-D array, or None.
+        Returns True when the flat buffer ``self.grad`` now holds every parameter's gradient.
         """
         all_in_buffer = True
-        grads = []
         for i, p in enumerate(self.params):
             if p.data is not self.data_views[i]:
                 self._readopt_data(i)
             grad = p.grad
+            in_buffer = self.slices[i][1]
             if grad is self.grad_views[i]:
-                grads.append(self.grad[self.offsets[i] : self.offsets[i + 1]])
-                continue
-            if grad is None:
-                grads.append(None)
+                self.grads[i] = in_buffer
+            elif grad is None:
+                self.grads[i] = None
                 all_in_buffer = False
-                continue
-            self._check_grad(i, grad)
-            if self.gathers_grads:
-                self.grad_views[i][...] = grad
-                p.grad = self.grad_views[i]
-                grads.append(self.grad[self.offsets[i] : self.offsets[i + 1]])
             else:
-                grads.append(grad.reshape(-1))  # a view if contiguous, else a contiguous copy
-                all_in_buffer = False
-        return all_in_buffer, grads
+                self._check_grad(i, grad)
+                seen = self.foreign_grads[i]
+                if self.gathers_grads or (seen is not None and seen() is grad):
+                    self.grad_views[i][...] = grad
+                    p.grad = self.grad_views[i]
+                    self.grads[i] = in_buffer
+                    self.foreign_grads[i] = None
+                else:
+                    self.grads[i] = grad.reshape(-1)  # a view if contiguous, else a copy
+                    self.foreign_grads[i] = weakref.ref(grad)
+                    all_in_buffer = False
+        return all_in_buffer
 
     def _readopt_data(self, i):
         """``p.data`` was replaced by a new array: copy its values in and point it back at us."""

@@ -180,7 +180,7 @@ class Optimizer:
         return loss
 
     def _step_chunk(self, group, chunk):
-        if chunk.in_sync and (chunk.ready_in_buffer() or chunk.collect_grads()[0]):
+        if chunk.in_sync and (chunk.ready_in_buffer() or chunk.collect_grads()):
             # The common case: one kernel call for the whole chunk.
             steps = chunk.scalars["step"]
             steps += 1
@@ -188,14 +188,13 @@ class Optimizer:
             return
         # Some gradients are missing or live outside the flat buffer, or some parameters have
         # taken fewer steps than others: update the ones that have a gradient one at a time.
-        _, grads = chunk.collect_grads()
-        for i, grad in enumerate(grads):
-            if grad is None:
-                continue
-            data, buffers, scalars = chunk.slice_of(i)
-            scalars["step"] += 1
-            self._update(group, data, grad, buffers, scalars, int(scalars["step"][0]))
-        if any(grad is None for grad in grads) or not chunk.in_sync:
+        if not chunk.in_sync:
+            chunk.collect_grads()
+        for grad, (data, _, buffers, scalars) in zip(chunk.grads, chunk.slices):
+            if grad is not None:
+                scalars["step"] += 1
+                self._update(group, data, grad, buffers, scalars, int(scalars["step"][0]))
+        if not chunk.in_sync or any(grad is None for grad in chunk.grads):
             chunk.resync()
 
     def _chunks_of(self, index):
