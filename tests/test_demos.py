@@ -111,3 +111,42 @@ def test_graph_viz_prints_micrograds_neuron_gradients_and_writes_the_step_throug
     svg = (tmp_path / "mlp.svg").read_text()
     for label in ("0.weight", "0.bias", "2.weight", "2.bias", "loss"):
         assert f">{label}<" in svg, label
+
+
+def test_xor_gd_demo_drives_the_loss_down_with_hand_written_gradient_descent():
+    result = subprocess.run(
+        [sys.executable, str(DEMOS / "xor_gd.py"), "--steps", "300"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    losses = [float(x) for x in re.findall(r"^step +\d+ +loss ([0-9.e+-]+)$", result.stdout, re.M)]
+    assert len(losses) >= 3
+    assert losses[-1] < 1e-3 < losses[0]
+    predictions = re.search(r"\(1,1\): \[(.*)\]", result.stdout).group(1).split()
+    assert [round(float(p)) for p in predictions] == [0, 1, 1, 0]
+
+
+def test_optimizers_tour_quick_run_measures_its_claims_and_writes_every_figure(tmp_path):
+    stdout = run_demo("optimizers_tour", tmp_path)
+    # Adagrad's effective learning rate never rises; RMSprop's does.
+    for rises, changes in re.findall(
+        r"adagrad \(lr [0-9.]+\): the effective lr rose on (\d+) of (\d+)", stdout
+    ):
+        assert int(rises) == 0 and int(changes) > 100
+    rms = re.search(r"rmsprop \(lr [0-9.]+\): the effective lr rose on (\d+) of", stdout)
+    assert int(rms.group(1)) > 0
+    # Adam's step is rebuilt from its own state to rounding error.
+    gap = float(re.search(r"lr·m̂/\(√v̂\+ε\) from its own state: ([0-9.e+-]+)", stdout).group(1))
+    assert gap < 1e-12
+    # Momentum overshoots the valley's minimum; plain gradient descent does not.
+    rows = dict(
+        re.findall(r"^\| (sgd|momentum) \| 0\.13 \| [^|]+ \| ([0-9.e+-]+) \|", stdout, re.M)
+    )
+    assert float(rows["momentum"]) > 0 and float(rows["sgd"]) == 0
+    files = written_files(stdout)
+    assert len(files) == 11
+    for path in files:
+        height, width = matplotlib.image.imread(path).shape[:2]
+        assert height > 200 and width > 200
