@@ -20,12 +20,14 @@ JIT_OPTIONS = {"cache": True, "error_model": "numpy"}
 
 # Parallel loops. Kernels mark their loop `prange` (iterations independent); calls on at least
 # PARALLEL_MIN_SIZE weights run a second compile with numba.prange over all cores, smaller ones a
-# serial compile (waking a second thread costs microseconds). MINIGRAD_PARALLEL=0 turns it off.
-# Measured on this project's 2-core machine (a shared VM, whose speed drifted by 3x over an
-# hour): at 3e4 to 1e7 float32 weights the parallel Adam ran 1.5 to 3x faster than the serial
-# one, except in one loaded hour when both were equal and the parallel one sometimes waited
-# milliseconds for the second core; torch's fused Adam, our yardstick, uses both cores too.
-PARALLEL_MIN_SIZE = 1 << 15
+# serial compile (waking a sleeping thread costs ~10 us: at 1e5 weights the parallel loop won
+# 46 vs 56 us on an idle machine and lost 71 vs 57 with a busy second core). MINIGRAD_PARALLEL=0
+# turns it off.
+# Measured on this project's 2-core machine (a shared VM): at 1e5 to 1e7 float32 weights the
+# parallel Adam ran 1.6 to 4x faster than the serial one on an idle machine, and still 1.2 to
+# 2.5x with a busy process on the other core, once the thread pool sleeps instead of spinning
+# (see compile_kernel). torch's fused Adam, our yardstick, uses both cores too.
+PARALLEL_MIN_SIZE = 1 << 17
 if os.environ.get("MINIGRAD_PARALLEL", "1") in ("", "0"):
     PARALLEL_MIN_SIZE = None
 
@@ -74,6 +76,12 @@ def compile_kernel(loop, parallel=False):
     register_unsigned_prange()
     options = dict(JIT_OPTIONS)
     if parallel:
+        # GNU OpenMP (numba's usual thread pool) lets idle worker threads spin by default. With
+        # another busy process on a 2-core machine the spinning worker lost its core, and every
+        # parallel loop then waited a scheduler slice for it: 11 ms instead of 0.4 (measured at
+        # 1e6 weights). Sleeping workers are woken within microseconds. setdefault: a user's own
+        # OMP_WAIT_POLICY wins; it must be set before numba starts its threads, i.e. here.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         loop = with_numba_prange(loop, numba.prange)
         options["parallel"] = True
     try:
