@@ -27,23 +27,22 @@ def adam_update_numpy(
     lr,
     beta1,
     beta2,
-    eps,
     weight_decay,
     step_size,
-    bias_correction2_sqrt,
+    eps_hat,
     amsgrad,
     maximize,
     decoupled,
 ):
     """One Adam step in numpy, in place.
 
-    ``step_size = lr / (1 - beta1**t)`` and ``bias_correction2_sqrt = sqrt(1 - beta2**t)`` fold
-    the bias corrections into two scalars: lr m̂ / (√v̂ + ε) = step_size m / (√v / √(1-β2^t) + ε).
+    The bias corrections are folded into two scalars, as in Kingma & Ba's "efficient version":
+    ``step_size = lr √(1-β2^t) / (1-β1^t)`` and ``eps_hat = ε √(1-β2^t)``, because
+    lr m̂ / (√v̂ + ε) = step_size m / (√v + eps_hat): one division per weight instead of three.
     """
     real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
     lr, beta1, beta2 = real(lr), real(beta1), real(beta2)
-    eps, weight_decay = real(eps), real(weight_decay)
-    step_size, bias_correction2_sqrt = real(step_size), real(bias_correction2_sqrt)
+    weight_decay, step_size, eps_hat = real(weight_decay), real(step_size), real(eps_hat)
     g = -grad if maximize else grad
     if weight_decay != 0:
         if decoupled:
@@ -56,7 +55,7 @@ def adam_update_numpy(
     if amsgrad:
         np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)  # the largest v so far
         v = max_exp_avg_sq
-    param -= step_size * exp_avg / (np.sqrt(v) / bias_correction2_sqrt + eps)
+    param -= step_size * exp_avg / (np.sqrt(v) + eps_hat)
 
 
 @kernel(adam_update_numpy)
@@ -69,10 +68,9 @@ def adam_update(
     lr,
     beta1,
     beta2,
-    eps,
     weight_decay,
     step_size,
-    bias_correction2_sqrt,
+    eps_hat,
     amsgrad,
     maximize,
     decoupled,
@@ -80,8 +78,7 @@ def adam_update(
     """One Adam step as a loop over the weights, in place (compiled by numba)."""
     real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
     lr, beta1, beta2 = real(lr), real(beta1), real(beta2)
-    eps, weight_decay = real(eps), real(weight_decay)
-    step_size, bias_correction2_sqrt = real(step_size), real(bias_correction2_sqrt)
+    weight_decay, step_size, eps_hat = real(weight_decay), real(step_size), real(eps_hat)
     one = real(1)  # a bare 1 would be an int64 and promote float32 math to float64
     for i in prange(param.size):
         g = -grad[i] if maximize else grad[i]
@@ -96,7 +93,7 @@ def adam_update(
         if amsgrad:
             max_exp_avg_sq[i] = np.maximum(max_exp_avg_sq[i], v)  # np.maximum keeps a nan
             v = max_exp_avg_sq[i]
-        param[i] -= step_size * exp_avg[i] / (np.sqrt(v) / bias_correction2_sqrt + eps)
+        param[i] -= step_size * exp_avg[i] / (np.sqrt(v) + eps_hat)
 
 
 def zeros_like(group, data):
@@ -157,7 +154,8 @@ class Adam(Optimizer):
 
     def _update(self, group, param, grad, state, scalars, step):
         beta1, beta2 = group["betas"]
-        lr = group["lr"]
+        lr = float(group["lr"])
+        sqrt_bias_correction2 = math.sqrt(bias_correction(beta2, step))
         adam_update(
             param,
             grad,
@@ -167,10 +165,9 @@ class Adam(Optimizer):
             float(lr),
             float(beta1),
             float(beta2),
-            float(group["eps"]),
             float(group["weight_decay"]),
-            float(lr / bias_correction(beta1, step)),
-            float(math.sqrt(bias_correction(beta2, step))),
+            lr * sqrt_bias_correction2 / bias_correction(beta1, step),
+            group["eps"] * sqrt_bias_correction2,
             bool(group["amsgrad"]),
             bool(group["maximize"]),
             bool(group["decoupled_weight_decay"]),

@@ -3,6 +3,8 @@
 Layout as in every algorithm file (see sgd.py): numpy twin, numba kernel, optimizer class.
 """
 
+import math
+
 import numpy as np
 
 from minigrad.optim._jit import kernel, prange
@@ -22,23 +24,24 @@ def nadam_update_numpy(
     lr,
     beta1,
     beta2,
-    eps,
     weight_decay,
     grad_coef,
     avg_coef,
-    bias_correction2,
+    eps_hat,
     maximize,
     decoupled,
 ):
     """One NAdam step in numpy, in place.
 
     ``grad_coef = lr (1 - μ_t) / (1 - Π_{i≤t} μ_i)`` and ``avg_coef = lr μ_{t+1} / (1 - Π_{i≤t+1}
-    μ_i)`` carry the momentum schedule, so the loop only mixes g and m.
+    μ_i)`` carry the momentum schedule, so the loop only mixes g and m. Both are multiplied by
+    √(1-β2^t), and ``eps_hat = ε √(1-β2^t)``, so that γ m̂ / (√v̂ + ε) needs one division per
+    weight: (grad_coef g + avg_coef m) / (√v + eps_hat).
     """
     real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
     lr, beta1, beta2 = real(lr), real(beta1), real(beta2)
-    eps, weight_decay = real(eps), real(weight_decay)
-    grad_coef, avg_coef, bias_correction2 = real(grad_coef), real(avg_coef), real(bias_correction2)
+    weight_decay, grad_coef, avg_coef = real(weight_decay), real(grad_coef), real(avg_coef)
+    eps_hat = real(eps_hat)
     g = -grad if maximize else grad
     if weight_decay != 0:
         if decoupled:
@@ -47,9 +50,8 @@ def nadam_update_numpy(
             g = g + weight_decay * param
     exp_avg[...] = beta1 * exp_avg + (1 - beta1) * g
     exp_avg_sq[...] = beta2 * exp_avg_sq + (1 - beta2) * g * g
-    denom = np.sqrt(exp_avg_sq / bias_correction2) + eps  # √v̂_t + ε
-    param -= grad_coef * g / denom  # the current gradient's share of the Nesterov look-ahead
-    param -= avg_coef * exp_avg / denom  # the momentum's share, one step ahead
+    # the current gradient's share of the Nesterov look-ahead, plus the momentum one step ahead
+    param -= (grad_coef * g + avg_coef * exp_avg) / (np.sqrt(exp_avg_sq) + eps_hat)
 
 
 @kernel(nadam_update_numpy)
@@ -61,19 +63,18 @@ def nadam_update(
     lr,
     beta1,
     beta2,
-    eps,
     weight_decay,
     grad_coef,
     avg_coef,
-    bias_correction2,
+    eps_hat,
     maximize,
     decoupled,
 ):
     """One NAdam step as a loop over the weights, in place (compiled by numba)."""
     real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
     lr, beta1, beta2 = real(lr), real(beta1), real(beta2)
-    eps, weight_decay = real(eps), real(weight_decay)
-    grad_coef, avg_coef, bias_correction2 = real(grad_coef), real(avg_coef), real(bias_correction2)
+    weight_decay, grad_coef, avg_coef = real(weight_decay), real(grad_coef), real(avg_coef)
+    eps_hat = real(eps_hat)
     one = real(1)  # a bare 1 would be an int64 and promote float32 math to float64
     for i in prange(param.size):
         g = -grad[i] if maximize else grad[i]
@@ -84,9 +85,7 @@ def nadam_update(
                 g = g + weight_decay * param[i]
         exp_avg[i] = beta1 * exp_avg[i] + (one - beta1) * g
         exp_avg_sq[i] = beta2 * exp_avg_sq[i] + (one - beta2) * g * g
-        denom = np.sqrt(exp_avg_sq[i] / bias_correction2) + eps
-        param[i] -= grad_coef * g / denom
-        param[i] -= avg_coef * exp_avg[i] / denom
+        param[i] -= (grad_coef * g + avg_coef * exp_avg[i]) / (np.sqrt(exp_avg_sq[i]) + eps_hat)
 
 
 def zeros_like(group, data):
@@ -148,12 +147,13 @@ class NAdam(Optimizer):
 
     def _update(self, group, param, grad, state, scalars, step):
         beta1, beta2 = group["betas"]
-        lr = group["lr"]
+        lr = float(group["lr"])
         mu = momentum_schedule(beta1, group["momentum_decay"], step)
         mu_next = momentum_schedule(beta1, group["momentum_decay"], step + 1)
         mu_product = scalars["mu_product"]  # one entry per parameter in this call, all equal
         mu_product *= mu
         product = float(mu_product[0])
+        sqrt_bias_correction2 = math.sqrt(bias_correction(beta2, step))
         nadam_update(
             param,
             grad,
@@ -162,11 +162,10 @@ class NAdam(Optimizer):
             float(lr),
             float(beta1),
             float(beta2),
-            float(group["eps"]),
             float(group["weight_decay"]),
-            float(lr * (1.0 - mu) / (1.0 - product)),
-            float(lr * mu_next / (1.0 - product * mu_next)),
-            float(bias_correction(beta2, step)),
+            lr * (1.0 - mu) / (1.0 - product) * sqrt_bias_correction2,
+            lr * mu_next / (1.0 - product * mu_next) * sqrt_bias_correction2,
+            group["eps"] * sqrt_bias_correction2,
             bool(group["maximize"]),
             bool(group["decoupled_weight_decay"]),
         )
