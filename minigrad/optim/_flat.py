@@ -23,9 +23,10 @@ import weakref
 
 import numpy as np
 
-# Up to this many weights a chunk always copies fresh gradients into its flat buffer: the copy
-# costs less than the ~5 us of Python and dispatch per tensor that the per-tensor path spends.
-GATHER_LIMIT = 1 << 18
+# Up to this many weights a chunk always copies fresh gradients into its flat buffer. Measured
+# with fresh float32 gradients for 10 tensors: at 1e6 weights copying and one (parallel) call
+# took 1.6 ms, ten per-tensor calls 3.2 ms; at 1e7 copying took 11 ms, per-tensor calls 7 ms.
+GATHER_LIMIT = 1 << 21
 
 SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
