@@ -194,27 +194,77 @@ def fmt_time(seconds):
     return f"{seconds * 1e3:.2f} ms"
 
 
-def print_ours(algorithms, sizes, quick, rng):
-    """Time every algorithm; print the table; return {(label, total): (median, min)}."""
+def cpu_jiffies():
+    """(busy, total) CPU time of the whole machine so far, in seconds (Linux), else None."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(x) for x in stat.readline().split()[1:]]
+    except OSError:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields) - idle) / ticks, sum(fields) / ticks
+
+
+def own_cpu_seconds():
+    """CPU time used by this process and its finished children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def wait_for_idle(max_seconds, idle_fraction=0.9, window=2.0):
+    """Wait (at most max_seconds) until the machine was idle >= idle_fraction for ``window`` s."""
+    deadline = time.monotonic() + max_seconds
+    while time.monotonic() < deadline:
+        before = cpu_jiffies()
+        time.sleep(window)
+        after = cpu_jiffies()
+        if before is None or after is None:
+            return
+        busy, total = after[0] - before[0], after[1] - before[1]
+        if total > 0 and 1 - busy / total >= idle_fraction:
+            return
+
+
+def measure_size(algorithms, total, args, rng):
+    """Time our algorithms and (in a child) torch at one size.
+
+    Returns (ours, torch_result, others_share): others_share is the fraction of the machine's
+    CPU time that other processes used meanwhile (None where /proc/stat is missing).
+    """
+    before, own_before, wall_before = cpu_jiffies(), own_cpu_seconds(), time.monotonic()
+    ours = {}
+    for label, class_name, kwargs, _ in algorithms:
+        ours[label, total] = time_ours(class_name, kwargs, total, args.quick, rng)
+        print(f"  {label} at {total:.0e} done", file=sys.stderr, flush=True)
+    torch_result = None if args.no_torch else run_torch_in_child([total], args.quick)
+    after, own_after, wall_after = cpu_jiffies(), own_cpu_seconds(), time.monotonic()
+    others_share = None
+    if before is not None and after is not None:
+        capacity = (wall_after - wall_before) * (os.cpu_count() or 1)
+        others = (after[0] - before[0]) - (own_after - own_before)
+        others_share = max(0.0, others / capacity)
+    return ours, torch_result, others_share
+
+
+def print_ours(algorithms, sizes, ours):
+    """Print our table: median, min and effective bandwidth for every algorithm and size."""
     header = f"{'algorithm':<26} {'B/elem':>6} |" + " |".join(
         f"{f'{s:.0e} median':>15} {'min':>9} {'GB/s':>5}" for s in sizes
     )
     print(header)
     print("-" * len(header))
-    ours = {}
-    for label, class_name, kwargs, n_state in algorithms:
+    for label, _, _, n_state in algorithms:
         per_elem = bytes_per_element(n_state)
         cells = []
         for total in sizes:
-            times = time_ours(class_name, kwargs, total, quick, rng)
-            ours[label, total] = times
+            times = ours[label, total]
             if times is None:
                 cells.append(f"{'-':>15} {'-':>9} {'-':>5}")
                 continue
             gbs = per_elem * total / times[0] / 1e9
             cells.append(f"{fmt_time(times[0]):>15} {fmt_time(times[1]):>9} {gbs:>5.1f}")
-        print(f"{label:<26} {per_elem:>6} |" + " |".join(cells), flush=True)
-    return ours
+        print(f"{label:<26} {per_elem:>6} |" + " |".join(cells))
 
 
 def print_torch(info, rows, ours, sizes):
@@ -264,6 +314,13 @@ def main(argv=None):
     parser.add_argument("--sizes", nargs="*", type=float, help="total elements, e.g. 1e3 1e7")
     parser.add_argument("--algorithms", nargs="*", help="labels to run (default: all)")
     parser.add_argument("--no-torch", action="store_true", help="skip the torch comparison")
+    parser.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="before each size, wait up to SECONDS for the machine to be >= 90%% idle",
+    )
     parser.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -279,26 +336,37 @@ def main(argv=None):
 
     import numba
 
+    print(f"# machine: {platform.machine()}, {os.cpu_count()} cores; ", end="")
     print(
-        f"# machine: {platform.machine()}, {os.cpu_count()} cores; numpy {np.__version__}, ", end=""
-    )
-    print(f"numba {numba.__version__} ({numba.config.NUMBA_NUM_THREADS} threads)")
-    print(
-        f"# load average at start: {os.getloadavg()[0]:.2f} (other work on the machine skews times)"
+        f"numpy {np.__version__}, numba {numba.__version__} ({numba.config.NUMBA_NUM_THREADS} threads)"
     )
     copy_bw = copy_bandwidth()
     print(f"# copy bandwidth, np.copyto (1 thread), read+write: {copy_bw / 1e9:.1f} GB/s")
     par_bw = parallel_copy_bandwidth()
-    print(f"# copy bandwidth, numba prange (all threads), read+write: {par_bw / 1e9:.1f} GB/s\n")
+    print(f"# copy bandwidth, numba prange (all threads), read+write: {par_bw / 1e9:.1f} GB/s")
 
-    ours = print_ours(algorithms, sizes, args.quick, rng)
-    if not args.no_torch:
-        result = run_torch_in_child(sizes, args.quick)
-        if result is None:
-            print("\n(torch is not importable: no comparison)")
-        else:
-            print_torch(*result, ours, sizes)
-    print(f"\n# load average at end: {os.getloadavg()[0]:.2f}")
+    ours, torch_info, torch_rows, others = {}, None, [], {}
+    for total in sizes:
+        if args.wait_idle:
+            wait_for_idle(args.wait_idle)
+        size_ours, torch_result, others[total] = measure_size(algorithms, total, args, rng)
+        ours.update(size_ours)
+        if torch_result is not None:
+            torch_info = torch_result[0]
+            torch_rows += torch_result[1]
+
+    shares = ", ".join(
+        f"{total:.0e}: {'?' if share is None else f'{100 * share:.0f}%'}"
+        for total, share in others.items()
+    )
+    print(f"# CPU share used by other processes while each size was measured: {shares}\n")
+    print_ours(algorithms, sizes, ours)
+    if args.no_torch:
+        return
+    if torch_info is None:
+        print("\n(torch is not importable: no comparison)")
+    else:
+        print_torch(torch_info, torch_rows, ours, sizes)
 
 
 if __name__ == "__main__":
