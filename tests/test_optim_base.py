@@ -428,3 +428,39 @@ def test_large_chunk_uses_fresh_grads_in_place_and_adopts_a_grad_kept_across_ste
     p.grad += 1.0  # accumulating in place now fills the optimizer's buffer
     opt.step()
     np.testing.assert_allclose(p.data, start - 0.5 * (1 + 1 + 2))
+
+
+def test_state_dict_survives_minigrad_save_and_load_through_its_flat_form(tmp_path):
+    import minigrad as mg
+    from minigrad.optim import Adam
+    from minigrad.optim.optimizer import flatten_state_dict
+
+    rng = np.random.default_rng(2)
+    grads = [[rng.standard_normal(s) for s in [(3, 2), (4,)]] for _ in range(6)]
+    params = make_params([(3, 2), (4,)])
+    opt = Adam(params, lr=0.05, betas=(0.8, 0.99), amsgrad=True)
+    run_sgd(opt, params, grads[:3])
+    mg.save(flatten_state_dict(opt.state_dict()), tmp_path / "opt.npz")
+    fresh = [Param(p.data.copy()) for p in params]
+    run_sgd(opt, params, grads[3:])
+
+    resumed = Adam(fresh)
+    resumed.load_state_dict(mg.load(tmp_path / "opt.npz"))
+    assert resumed.param_groups[0]["betas"] == (0.8, 0.99)
+    assert resumed.param_groups[0]["amsgrad"] is True
+    run_sgd(resumed, fresh, grads[3:])
+    for p, q in zip(params, fresh):
+        np.testing.assert_array_equal(p.data, q.data)
+
+
+def test_named_parameters_are_accepted_and_their_names_kept():
+    import minigrad as mg
+    from minigrad.optim.optimizer import flatten_state_dict
+
+    model = mg.nn.Linear(2, 1)
+    opt = SGD(model.named_parameters(), lr=0.1)
+    assert opt.param_groups[0]["param_names"] == ["weight", "bias"]
+    assert opt.param_groups[0]["params"][0] is model.weight
+    assert opt.state_dict()["param_groups"][0]["param_names"] == ["weight", "bias"]
+    flat = flatten_state_dict(opt.state_dict())
+    assert "param_groups.0.lr" in flat and not any("param_names" in k for k in flat)

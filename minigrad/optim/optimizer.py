@@ -142,7 +142,11 @@ class Optimizer:
         params = [params] if hasattr(params, "data") else list(params or [])
         if not params:
             raise ValueError(f"{self._name}: a param group has an empty 'params' list")
-        unknown = set(param_group) - set(self.defaults) - {"params"}
+        if all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) for p in params):
+            # (name, parameter) pairs, as model.named_parameters() yields: keep the names
+            param_group = {**param_group, "param_names": [name for name, _ in params]}
+            params = [p for _, p in params]
+        unknown = set(param_group) - set(self.defaults) - {"params", "param_names"}
         if unknown:
             raise ValueError(f"{self._name}: unknown hyper-parameter(s) {sorted(unknown)}")
         seen = {id(p) for group in self.param_groups for p in group["params"]}
@@ -256,7 +260,13 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
-        """Restore hyper-parameters and state saved by ``state_dict()``; training resumes exactly."""
+        """Restore hyper-parameters and state saved by ``state_dict()``; training resumes exactly.
+
+        Also accepts the flat form of ``flatten_state_dict`` (what ``minigrad.load`` returns for a
+        file written by ``minigrad.save(flatten_state_dict(opt.state_dict()), path)``).
+        """
+        if "param_groups" not in state_dict:
+            state_dict = unflatten_state_dict(state_dict)
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
@@ -298,3 +308,41 @@ class Optimizer:
                     )
                 state[name][...] = value
         chunk.resync()
+
+
+def flatten_state_dict(state_dict):
+    """The nested ``state_dict()`` as one level of ``name -> array``, for ``minigrad.save``.
+
+    ``{"state": {0: {"exp_avg": a}}, "param_groups": [{"lr": 0.1, "params": [0]}]}`` becomes
+    ``{"state.0.exp_avg": a, "param_groups.0.lr": array(0.1), "param_groups.0.params": array([0])}``.
+    """
+    flat = {}
+    for number, entry in state_dict["state"].items():
+        for name, value in entry.items():
+            flat[f"state.{number}.{name}"] = np.asarray(value)
+    for index, group in enumerate(state_dict["param_groups"]):
+        for name, value in group.items():
+            if name != "param_names":  # strings: minigrad.save stores numbers only
+                flat[f"param_groups.{index}.{name}"] = np.asarray(value)
+    return flat
+
+
+def unflatten_state_dict(flat):
+    """Invert ``flatten_state_dict``: hyper-parameters come back as Python numbers and tuples."""
+    state, groups = {}, {}
+    for key, value in flat.items():
+        kind, number, name = key.split(".", 2)
+        if kind == "state":
+            state.setdefault(int(number), {})[name] = np.asarray(value)
+        elif kind == "param_groups":
+            value = np.asarray(value)
+            if name == "params":
+                value = [int(v) for v in value]
+            elif value.ndim == 0:
+                value = value.item()
+            else:
+                value = tuple(value.tolist())
+            groups.setdefault(int(number), {})[name] = value
+        else:
+            raise ValueError(f"load_state_dict: unexpected key {key!r} in a flat state dict")
+    return {"state": state, "param_groups": [groups[i] for i in sorted(groups)]}
