@@ -121,6 +121,25 @@ def test_gradient_descent_on_a_quadratic_converges_at_the_condition_number_rate(
     assert np.linalg.norm(p2.data) == pytest.approx((1 - 0.02) ** 10, rel=1e-9)
 
 
+def test_heavy_ball_momentum_converges_at_the_square_root_condition_number_rate():
+    # Polyak's tuning for curvatures in [μ, L]: lr = 4 / (√L + √μ)², momentum = ρ², where
+    # ρ = (√κ - 1) / (√κ + 1). Its iteration matrix has eigenvalues of modulus exactly ρ
+    # (a Jordan block at the extremes adds a factor t), against (κ - 1) / (κ + 1) for plain GD.
+    kappa = 100.0
+    a = np.diag(np.linspace(1.0, kappa, 6))
+    rho = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    p = Param(np.ones(6))
+    opt = SGD([p], lr=4 / (np.sqrt(kappa) + 1) ** 2, momentum=rho**2)
+    norms = []
+    for _ in range(200):
+        p.grad = a @ p.data
+        opt.step()
+        norms.append(np.linalg.norm(p.data))
+    rate = (norms[199] / norms[99]) ** (1 / 100)
+    assert rho <= rate <= rho * (200 / 100) ** (1 / 100) * 1.001
+    assert rate < 0.83 < (kappa - 1) / (kappa + 1)  # about 0.82 per step instead of GD's 0.98
+
+
 def least_squares(batch_size, epochs, lr, seed=0):
     """Fit y = Xw by SGD on the mean squared error, visiting the data in shuffled batches."""
     rng = np.random.default_rng(seed)
