@@ -122,6 +122,13 @@ def test_parameter_listed_twice_raises():
 def test_single_parameter_instead_of_a_list_raises():
     with pytest.raises(TypeError, match="SGD: params must be an iterable"):
         SGD(make_params([(2,)])[0])
+    with pytest.raises(TypeError, match="SGD: params must be an iterable .* got int"):
+        SGD(5)
+
+
+def test_non_numeric_hyper_parameter_raises():
+    with pytest.raises(ValueError, match="SGD: lr must be >= 0, got '0.1'"):
+        SGD(make_params([(2,)]), lr="0.1")
 
 
 def test_unknown_group_option_raises():

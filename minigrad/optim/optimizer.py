@@ -15,6 +15,7 @@ there is no gradient), and nothing else of the graph. A subclass supplies only i
 """
 
 import math
+import numbers
 
 import numpy as np
 
@@ -23,13 +24,13 @@ from minigrad.optim._flat import SUPPORTED_DTYPES, FlatChunk
 
 def check_non_negative(owner, name, value):
     """Raise ``ValueError("Adam: lr must be >= 0, got -0.1")`` unless ``0 <= value``."""
-    if not value >= 0:  # written so that nan fails too
+    if not isinstance(value, numbers.Real) or not value >= 0:  # `not >=` rejects nan too
         raise ValueError(f"{owner}: {name} must be >= 0, got {value!r}")
 
 
 def check_beta(owner, name, value):
     """Raise ValueError unless ``0 <= value < 1`` (a decay rate such as a beta)."""
-    if not 0 <= value < 1:
+    if not isinstance(value, numbers.Real) or not 0 <= value < 1:
         raise ValueError(f"{owner}: {name} must be in [0, 1), got {value!r}")
 
 
@@ -115,7 +116,13 @@ class Optimizer:
                 f"{self._name}: params must be an iterable of parameters or of dicts, "
                 f"got a single {type(params).__name__}; wrap it in a list"
             )
-        groups = list(params)
+        try:
+            groups = list(params)
+        except TypeError:
+            raise TypeError(
+                f"{self._name}: params must be an iterable of parameters or of dicts, "
+                f"got {type(params).__name__}"
+            ) from None
         if not groups:
             raise ValueError(f"{self._name}: params is an empty list; there is nothing to optimize")
         if not isinstance(groups[0], dict):
