@@ -248,6 +248,9 @@ def test_replacing_data_between_steps_is_picked_up():
     p.data = np.zeros(4)
     with pytest.raises(ValueError, match="SGD: parameter 0 was replaced by an array of shape"):
         opt.step()
+    p.data = np.zeros(3, np.float32)
+    with pytest.raises(ValueError, match=r"of shape \(3,\) and dtype float32; the optimizer"):
+        opt.step()
 
 
 @pytest.mark.parametrize("size", [10, GATHER_LIMIT + 10])

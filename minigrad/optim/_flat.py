@@ -135,7 +135,8 @@ class FlatChunk:
     def _readopt_data(self, i):
         """``p.data`` was replaced by a new array: copy its values in and point it back at us."""
         p, view = self.params[i], self.data_views[i]
-        if not isinstance(p.data, np.ndarray) or p.data.shape != view.shape:
+        new = p.data
+        if not isinstance(new, np.ndarray) or new.shape != view.shape or new.dtype != view.dtype:
             raise ValueError(
                 f"{self.owner}: parameter {self.indices[i]} was replaced by an array of "
                 f"{describe(np.asarray(p.data))}; the optimizer holds it with {describe(view)}"

@@ -191,6 +191,7 @@ class Optimizer:
         return loss
 
     def _step_chunk(self, group, chunk):
+        """Update one chunk: one kernel call if it can, else one call per parameter with a grad."""
         if chunk.in_sync and (chunk.ready_in_buffer() or chunk.collect_grads()):
             # The common case: one kernel call for the whole chunk.
             steps = chunk.scalars["step"]
