@@ -474,3 +474,18 @@ def test_named_parameters_are_accepted_and_their_names_kept():
     assert opt.state_dict()["param_groups"][0]["param_names"] == ["weight", "bias"]
     flat = flatten_state_dict(opt.state_dict())
     assert "param_groups.0.lr" in flat and not any("param_names" in k for k in flat)
+
+
+def test_second_process_loads_the_compiled_kernel_from_the_disk_cache(tmp_path):
+    code = (
+        "import numpy as np; from minigrad.optim.sgd import sgd_update\n"
+        "a = np.ones(8)\n"
+        "sgd_update(a, a.copy(), a.copy(), 0.1, 0.9, 0.0, 0.0, False, False, True)\n"
+        "print(sum(sgd_update.compiled().stats.cache_hits.values()))"
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}  # an empty cache of our own
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        for _ in range(2)
+    ]
+    assert [r.stdout.strip() for r in runs] == ["0", "1"], [r.stderr[-500:] for r in runs]
