@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from minigrad.optim import SGD, Optimizer, _jit
 from minigrad.optim._flat import GATHER_LIMIT
@@ -489,3 +491,40 @@ def test_second_process_loads_the_compiled_kernel_from_the_disk_cache(tmp_path):
         for _ in range(2)
     ]
     assert [r.stdout.strip() for r in runs] == ["0", "1"], [r.stderr[-500:] for r in runs]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    shapes=st.lists(
+        st.lists(st.integers(1, 5), min_size=0, max_size=3).map(tuple), min_size=1, max_size=4
+    ),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    which=st.sampled_from(["sgd", "adam", "adamw", "adamax", "nadam"]),
+    seed=st.integers(0, 2**16),
+)
+def test_one_flat_call_equals_one_optimizer_per_tensor(shapes, dtype, which, seed):
+    # Multi-tensor apply must not change a single bit: the kernels are elementwise.
+    from minigrad.optim import Adam, Adamax, AdamW, NAdam
+
+    make = {
+        "sgd": lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01),
+        "adam": lambda ps: Adam(ps, lr=0.01, amsgrad=True, weight_decay=0.01),
+        "adamw": lambda ps: AdamW(ps, lr=0.01),
+        "adamax": lambda ps: Adamax(ps, lr=0.01),
+        "nadam": lambda ps: NAdam(ps, lr=0.01),
+    }[which]
+    rng = np.random.default_rng(seed)
+    init = [rng.standard_normal(s).astype(dtype) for s in shapes]
+    grads = [[rng.standard_normal(s).astype(dtype) for s in shapes] for _ in range(4)]
+    together = [Param(x.copy()) for x in init]
+    apart = [Param(x.copy()) for x in init]
+    opt = make(together)
+    singles = [make([p]) for p in apart]
+    for step_grads in grads:
+        for p, q, g in zip(together, apart, step_grads):
+            p.grad, q.grad = g.copy(), g.copy()
+        opt.step()
+        for single in singles:
+            single.step()
+    for p, q in zip(together, apart):
+        np.testing.assert_array_equal(p.data, q.data)
