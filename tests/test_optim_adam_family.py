@@ -351,3 +351,30 @@ def test_defaults_and_signatures_are_torchs():
     Adam(p, 0.1, (0.8, 0.9), 1e-6, 0.0, True)  # positional as in torch, up to amsgrad
     with pytest.raises(TypeError):
         Adam(p, 0.1, (0.8, 0.9), 1e-6, 0.0, True, True)  # maximize is keyword-only
+
+
+@pytest.mark.parametrize(
+    "lazy, n_arrays, scalars, positive",
+    [
+        (adam_update, 5, [0.01, 0.9, 0.999, 0.1, 0.05, 3e-9, True, True, False], (3, 4)),
+        (adamax_update, 4, [0.9, 0.999, 1e-8, 0.1, 0.02, True], (3,)),
+        (nadam_update, 4, [0.01, 0.9, 0.999, 0.1, 0.002, 0.05, 4e-9, False, True], (3,)),
+    ],
+    ids=["adam", "adamax", "nadam"],
+)
+def test_parallel_compile_equals_twin(monkeypatch, lazy, n_arrays, scalars, positive):
+    # Large calls run the numba.prange compile (threshold lowered here): same bits as the twin.
+    from minigrad.optim import _jit
+
+    monkeypatch.setattr(_jit, "PARALLEL_MIN_SIZE", 64)
+    rng = np.random.default_rng(12)
+    arrays = [rng.standard_normal(1000).astype(np.float32) for _ in range(n_arrays)]
+    for k in positive:
+        arrays[k] = np.abs(arrays[k])
+    twin_args = [a.copy() for a in arrays]
+    jit_args = [a.copy() for a in arrays]
+    lazy.twin(*twin_args, *scalars)
+    lazy._compiled_for_size(*jit_args, *scalars)
+    assert True in lazy._compiled
+    for a, b in zip(twin_args, jit_args):
+        np.testing.assert_array_equal(a, b)
