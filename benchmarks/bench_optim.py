@@ -4,8 +4,9 @@ Run:  python benchmarks/bench_optim.py [--quick] [--sizes 1e3 1e6] [--algorithms
 
 For each total size the parameters are 10 float32 tensors of size/10 elements, each with a fixed
 random gradient. A step's time is the median over many steps, measured after warm-up steps (so
-numba's compilation and the first touch of fresh memory are not counted); the fastest step is
-printed too, because on a shared machine the median also measures the neighbours. The effective
+numba's compilation and the first touch of fresh memory are not counted), in 3 bursts that take
+turns with the other optimizers of the same size; the lowest burst median is reported, with the
+fastest single step, because on a shared machine a median also measures the neighbours. The effective
 memory bandwidth is (bytes an element's update must read and write) * elements / median time; the
 byte count of each algorithm is printed in the table, and the machine's copy bandwidth (numpy, one
 thread; and a numba prange copy on all threads) is measured in the same run for comparison.
@@ -33,6 +34,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import minigrad.optim as optim  # noqa: E402
 
 N_TENSORS = 10
+BURSTS = 3  # timed bursts per measurement, interleaved across the optimizers compared
 
 # (label, class name, constructor kwargs, state buffers the update reads and writes per element)
 ALGORITHMS = [
@@ -94,7 +96,7 @@ def repeats_for(total, quick):
 
 
 def step_times(step, repeats, warmup):
-    """(median, min) wall time of one call of ``step`` over ``repeats`` calls, after warm-up."""
+    """Wall times of ``repeats`` calls of ``step``, after ``warmup`` untimed calls."""
     for _ in range(warmup):
         step()
     times = []
@@ -102,14 +104,32 @@ def step_times(step, repeats, warmup):
         start = time.perf_counter()
         step()
         times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times)
+    return times
+
+
+def interleaved_bursts(steps, repeats, bursts=BURSTS, warmup=3):
+    """{key: (median, min)} for each step function in ``steps`` ({key: callable}).
+
+    Each function runs ``bursts`` bursts of ``repeats`` timed steps (after ``warmup`` untimed
+    ones, which also bring its arrays back into cache), taking turns with the others, so that a
+    few seconds of another process's work spoil one burst of each, not all bursts of one. The
+    median reported is the lowest of the bursts' medians; the min is over all steps.
+    """
+    medians = {key: [] for key in steps}
+    minimum = {key: float("inf") for key in steps}
+    for _ in range(bursts):
+        for key, step in steps.items():
+            times = step_times(step, repeats, warmup)
+            medians[key].append(statistics.median(times))
+            minimum[key] = min(minimum[key], min(times))
+    return {key: (min(medians[key]), minimum[key]) for key in steps}
 
 
 def copy_bandwidth(nbytes=400_000_000, repeats=10):
     """Bytes per second of ``np.copyto`` on a large array (counting the read and the write)."""
     src = np.ones(nbytes // 4, dtype=np.float32)
     dst = np.zeros_like(src)
-    median, _ = step_times(lambda: np.copyto(dst, src), repeats, warmup=2)
+    median = statistics.median(step_times(lambda: np.copyto(dst, src), repeats, warmup=2))
     return 2 * src.nbytes / median
 
 
@@ -124,18 +144,17 @@ def parallel_copy_bandwidth(nbytes=400_000_000, repeats=10):
 
     src = np.ones(nbytes // 4, dtype=np.float32)
     dst = np.zeros_like(src)
-    median, _ = step_times(lambda: copy(dst, src), repeats, warmup=2)
+    median = statistics.median(step_times(lambda: copy(dst, src), repeats, warmup=2))
     return 2 * src.nbytes / median
 
 
-def time_ours(class_name, kwargs, total, quick, rng):
-    """(median, min) step time of minigrad.optim.<class_name>, or None if it does not exist."""
+def make_ours(class_name, kwargs, total, rng):
+    """The step method of minigrad.optim.<class_name> on fresh parameters (None if no such class)."""
     cls = getattr(optim, class_name, None)
     if cls is None:
         return None
     params = [Param(data, grad) for data, grad in random_tensors(total, rng)]
-    opt = cls(params, **kwargs)
-    return step_times(opt.step, repeats_for(total, quick), warmup=5)
+    return cls(params, **kwargs).step
 
 
 def torch_variants():
@@ -144,8 +163,8 @@ def torch_variants():
     return [("Adam", {"lr": 1e-3}, impls), ("SGD", {"lr": 1e-3, "momentum": 0.9}, impls)]
 
 
-def time_torch(torch, class_name, kwargs, impl, total, quick, rng):
-    """(median, min) step time of torch.optim.<class_name>(**kwargs, **impl), None if unsupported."""
+def make_torch(torch, class_name, kwargs, impl, total, rng):
+    """The step method of torch.optim.<class_name>(**kwargs, **impl), or None if unsupported."""
     params = []
     for data, grad in random_tensors(total, rng):
         p = torch.from_numpy(data).requires_grad_()
@@ -156,7 +175,7 @@ def time_torch(torch, class_name, kwargs, impl, total, quick, rng):
         opt.step()
     except (RuntimeError, TypeError, ValueError):
         return None
-    return step_times(opt.step, repeats_for(total, quick), warmup=5)
+    return opt.step
 
 
 def torch_worker(sizes, quick):
@@ -165,12 +184,21 @@ def torch_worker(sizes, quick):
 
     rng = np.random.default_rng(1)
     print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads()}))
-    for class_name, kwargs, impls in torch_variants():
-        for impl in impls:
-            for total in sizes:
-                times = time_torch(torch, class_name, kwargs, impl, total, quick, rng)
-                row = {"class": class_name, "impl": impl, "total": total, "times": times}
-                print(json.dumps(row), flush=True)
+    for total in sizes:
+        steps, unsupported = {}, []
+        for class_name, kwargs, impls in torch_variants():
+            for impl in impls:
+                step = make_torch(torch, class_name, kwargs, impl, total, rng)
+                key = (class_name, json.dumps(impl))
+                if step is None:
+                    unsupported.append(key)
+                else:
+                    steps[key] = step
+        results = interleaved_bursts(steps, repeats_for(total, quick))
+        results.update({key: None for key in unsupported})
+        for (class_name, impl), times in results.items():
+            row = {"class": class_name, "impl": json.loads(impl), "total": total, "times": times}
+            print(json.dumps(row), flush=True)
 
 
 def run_torch_in_child(sizes, quick):
@@ -233,10 +261,13 @@ def measure_size(algorithms, total, args, rng):
     CPU time that other processes used meanwhile (None where /proc/stat is missing).
     """
     before, own_before, wall_before = cpu_jiffies(), own_cpu_seconds(), time.monotonic()
-    ours = {}
+    steps = {}
     for label, class_name, kwargs, _ in algorithms:
-        ours[label, total] = time_ours(class_name, kwargs, total, args.quick, rng)
-        print(f"  {label} at {total:.0e} done", file=sys.stderr, flush=True)
+        steps[label, total] = make_ours(class_name, kwargs, total, rng)
+    present = {key: step for key, step in steps.items() if step is not None}
+    ours = {key: None for key in steps}
+    ours.update(interleaved_bursts(present, repeats_for(total, args.quick)))
+    print(f"  ours at {total:.0e} done", file=sys.stderr, flush=True)
     torch_result = None if args.no_torch else run_torch_in_child([total], args.quick)
     after, own_after, wall_after = cpu_jiffies(), own_cpu_seconds(), time.monotonic()
     others_share = None
