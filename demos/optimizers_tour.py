@@ -3,7 +3,7 @@
     python demos/optimizers_tour.py [--quick] [--docs] [--out DIR]
 
 Prints one markdown table per claim and writes one figure per claim (into --out, default
-./minigrad-out/tour/; with --docs into docs/figures/, the pictures docs/tour.md embeds).
+./minigrad-out/tour/; with --docs into docs/figures/, the pictures docs/optimizers.md (its tour section) embeds).
 --quick (or MINIGRAD_DEMO_QUICK=1) runs everything with fewer steps, for the tests.
 The code behind each section is in minigrad/tour/claims.py; read the two side by side.
 """
@@ -50,7 +50,7 @@ def section(title):
     print(f"\n## {title}\n")
 
 
-# --- one function per section of docs/tour.md; each prints its table and returns its figures ---
+# --- one function per section of docs/optimizers.md (its tour section); each prints its table and returns its figures ---
 
 
 def every_optimizer(problem_name, steps, names):

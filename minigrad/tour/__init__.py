@@ -1,5 +1,5 @@
 """The optimizer tour: 2-D test functions, optimizer paths, a data-set race, and the measurements
-behind each statement of docs/tour.md.
+behind each statement of docs/optimizers.md (its tour section).
 
 - functions.py  the 2-D test functions (numpy and minigrad alike) and their start points
 - paths.py      optimizers by short name, run_path, steps-to-tolerance tables
