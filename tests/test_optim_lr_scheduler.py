@@ -1,10 +1,12 @@
 """Learning-rate schedulers produce PyTorch's documented lr sequences (closed forms)."""
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
+from minigrad.optim import SGD
 from minigrad.optim.lr_scheduler import (
     CosineAnnealingLR,
     ExponentialLR,
@@ -22,6 +24,24 @@ class StandIn:
         self.param_groups = [{"lr": lr, "params": []} for lr in lrs]
 
 
+@dataclass
+class Param:
+    data: np.ndarray
+    grad: np.ndarray | None = None
+
+
+@pytest.fixture(params=["stand-in", "SGD"])
+def optimizer_with(request):
+    """A factory of optimizers with one param group per lr: the stand-in, or minigrad's SGD."""
+
+    def make(*lrs):
+        if request.param == "stand-in":
+            return StandIn(*lrs)
+        return SGD([{"params": [Param(np.zeros(2))], "lr": lr} for lr in lrs])
+
+    return make
+
+
 def lr_sequence(scheduler, optimizer, epochs):
     """The lr of every group at epochs 0..epochs-1 (epoch 0 is set by the constructor)."""
     seen = [[g["lr"] for g in optimizer.param_groups]]
@@ -31,8 +51,8 @@ def lr_sequence(scheduler, optimizer, epochs):
     return np.array(seen)
 
 
-def test_constructor_performs_the_initial_step():
-    opt = StandIn(0.1)
+def test_constructor_performs_the_initial_step(optimizer_with):
+    opt = optimizer_with(0.1)
     sched = StepLR(opt, step_size=2, gamma=0.5)
     assert sched.last_epoch == 0
     assert sched.get_last_lr() == [0.1]
@@ -41,8 +61,8 @@ def test_constructor_performs_the_initial_step():
     assert sched.last_epoch == 1
 
 
-def test_step_lr_is_gamma_to_the_floor_of_epoch_over_step_size():
-    opt = StandIn(0.1, 2.0)
+def test_step_lr_is_gamma_to_the_floor_of_epoch_over_step_size(optimizer_with):
+    opt = optimizer_with(0.1, 2.0)
     sched = StepLR(opt, step_size=3, gamma=0.5)
     got = lr_sequence(sched, opt, 20)
     epochs = np.arange(20)[:, None]
@@ -58,8 +78,8 @@ def test_get_last_lr_matches_the_groups_after_each_step():
         assert sched.get_last_lr() == [g["lr"] for g in opt.param_groups]
 
 
-def test_multistep_lr_counts_milestones_passed_and_repeated_ones_twice():
-    opt = StandIn(1.0)
+def test_multistep_lr_counts_milestones_passed_and_repeated_ones_twice(optimizer_with):
+    opt = optimizer_with(1.0)
     sched = MultiStepLR(opt, milestones=[7, 2, 5, 5], gamma=0.1)
     got = lr_sequence(sched, opt, 12)[:, 0]
     passed = np.array([sum(m <= e for m in [2, 5, 5, 7]) for e in range(12)])
@@ -67,15 +87,15 @@ def test_multistep_lr_counts_milestones_passed_and_repeated_ones_twice():
     assert got[4] == pytest.approx(0.1) and got[5] == pytest.approx(1e-3)
 
 
-def test_exponential_lr_is_gamma_to_the_epoch():
-    opt = StandIn(0.3)
+def test_exponential_lr_is_gamma_to_the_epoch(optimizer_with):
+    opt = optimizer_with(0.3)
     got = lr_sequence(ExponentialLR(opt, gamma=0.95), opt, 60)[:, 0]
     np.testing.assert_allclose(got, 0.3 * 0.95 ** np.arange(60), rtol=1e-12)
 
 
 @pytest.mark.parametrize("eta_min", [0.0, 0.01])
-def test_cosine_annealing_follows_the_closed_form_past_t_max(eta_min):
-    opt = StandIn(0.1, 0.5)
+def test_cosine_annealing_follows_the_closed_form_past_t_max(optimizer_with, eta_min):
+    opt = optimizer_with(0.1, 0.5)
     t_max = 10
     got = lr_sequence(CosineAnnealingLR(opt, T_max=t_max, eta_min=eta_min), opt, 45)
     t = np.arange(45)[:, None]
@@ -102,8 +122,8 @@ def test_cosine_annealing_resumed_from_last_epoch_continues_the_schedule():
     assert resumed.get_last_lr()[0] == pytest.approx(first.get_last_lr()[0], rel=1e-12)
 
 
-def test_lambda_lr_scales_each_groups_base_lr_by_its_own_function():
-    opt = StandIn(0.1, 1.0)
+def test_lambda_lr_scales_each_groups_base_lr_by_its_own_function(optimizer_with):
+    opt = optimizer_with(0.1, 1.0)
     sched = LambdaLR(opt, [lambda e: 1 / (e + 1), lambda e: 0.5**e])
     got = lr_sequence(sched, opt, 10)
     e = np.arange(10)
@@ -111,8 +131,8 @@ def test_lambda_lr_scales_each_groups_base_lr_by_its_own_function():
     np.testing.assert_allclose(got[:, 1], 0.5**e, rtol=1e-12)
 
 
-def test_two_multiplicative_schedulers_compose():
-    opt = StandIn(1.0)
+def test_two_multiplicative_schedulers_compose(optimizer_with):
+    opt = optimizer_with(1.0)
     a = ExponentialLR(opt, gamma=0.9)
     b = StepLR(opt, step_size=3, gamma=0.5)
     for epoch in range(1, 10):
@@ -164,8 +184,8 @@ def plateau_lrs(sched, opt, metrics):
     return lrs
 
 
-def test_plateau_cuts_after_more_than_patience_bad_epochs():
-    opt = StandIn(1.0)
+def test_plateau_cuts_after_more_than_patience_bad_epochs(optimizer_with):
+    opt = optimizer_with(1.0)
     sched = ReduceLROnPlateau(opt, patience=2, factor=0.5)
     # epoch 1 sets the best; epochs 2, 3, 4 are bad; the 3rd bad one (> patience) cuts.
     lrs = plateau_lrs(sched, opt, [1.0] * 10)
@@ -173,8 +193,8 @@ def test_plateau_cuts_after_more_than_patience_bad_epochs():
     assert sched.get_last_lr() == [0.125]
 
 
-def test_plateau_cooldown_forgives_the_epochs_after_a_cut():
-    opt = StandIn(1.0)
+def test_plateau_cooldown_forgives_the_epochs_after_a_cut(optimizer_with):
+    opt = optimizer_with(1.0)
     sched = ReduceLROnPlateau(opt, patience=2, cooldown=2, factor=0.5)
     lrs = plateau_lrs(sched, opt, [1.0] * 10)
     # cut at epoch 4, epochs 5 and 6 are cooldown, then three bad epochs: cut at 9.
@@ -218,8 +238,8 @@ def test_plateau_max_mode_does_not_cut_while_the_metric_rises():
     assert plateau_lrs(sched, opt, [3.0]) == [pytest.approx(0.1)]
 
 
-def test_plateau_min_lr_floors_each_group_and_eps_skips_tiny_cuts():
-    opt = StandIn(1.0, 1.0)
+def test_plateau_min_lr_floors_each_group_and_eps_skips_tiny_cuts(optimizer_with):
+    opt = optimizer_with(1.0, 1.0)
     sched = ReduceLROnPlateau(opt, patience=0, factor=0.1, min_lr=[0.05, 0.0], eps=1e-3)
     for m in [1.0, 1.0, 1.0, 1.0, 1.0]:
         sched.step(m)
@@ -285,15 +305,6 @@ def test_cosine_closed_form_at_a_quarter_period():
 
 
 def test_scheduled_lr_is_the_lr_minigrads_optimizer_steps_with():
-    from dataclasses import dataclass
-
-    from minigrad.optim import SGD
-
-    @dataclass
-    class Param:
-        data: np.ndarray
-        grad: np.ndarray | None = None
-
     p = Param(np.zeros(2), np.ones(2))
     opt = SGD([p], lr=1.0)
     sched = StepLR(opt, step_size=1, gamma=0.5)
