@@ -22,6 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import __version__
+from .argtypes import non_negative_int, positive_float, positive_int
 
 # --- the `train` command ---------------------------------------------------------------------
 
@@ -386,42 +387,6 @@ def compare(argv) -> int:
     )
     tour.add_compare_arguments(parser)
     return tour.run_compare(parser.parse_args(argv))
-
-
-# --- argument checks: argparse turns an ArgumentTypeError into `error: argument ...: message` --
-
-
-def positive_int(text: str) -> int:
-    """An int >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    """An int >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    """A finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
-    return value
 
 
 def layer_sizes(text: str) -> tuple:

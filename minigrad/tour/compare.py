@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from minigrad.argtypes import positive_int
 from minigrad.plots import save_figure
 from minigrad.tour.dataset import compare_on_moons
 from minigrad.tour.figures import optimizers_history_figure, problem_figure
@@ -47,16 +48,6 @@ def _optimizer_list(text):
     return names
 
 
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
 def add_compare_arguments(parser):
     """Add the compare command's options to an argparse parser."""
     parser.add_argument(
@@ -74,7 +65,7 @@ def add_compare_arguments(parser):
     )
     parser.add_argument(
         "--steps",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         help=f"steps on a 2-D function (default {DEFAULT_2D_STEPS}), epochs on moons "
         f"(default {DEFAULT_STEPS['moons']})",
