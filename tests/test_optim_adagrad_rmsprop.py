@@ -4,50 +4,18 @@ import inspect
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from reference_check import (
+    SHAPES,
+    Param,
+    check_against_reference,
+    random_arrays,
+)
 
 from minigrad.optim.adagrad import Adagrad, adagrad_update
 from minigrad.optim.rmsprop import RMSprop, rmsprop_update
-
-SHAPES = [(3, 4), (7,), (2, 2, 2)]
-STEPS = 60
-TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=1e-5, atol=1e-6)}
-
-
-@dataclass
-class Param:
-    """All an optimizer sees of a parameter: two numpy arrays."""
-
-    data: np.ndarray
-    grad: np.ndarray | None = None
-
-
-def check_against_reference(make_optimizer, reference_step, init_state, dtype, seed=0):
-    """Run the optimizer and the reference side by side for STEPS steps on random gradients.
-
-    The reference runs in float64 on the same starting values and gradients; every step the
-    parameters must agree within the dtype's tolerance.
-    """
-    rng = np.random.default_rng(seed)
-    params = [Param(rng.standard_normal(shape).astype(dtype)) for shape in SHAPES]
-    reference = [p.data.astype(np.float64) for p in params]
-    states = [init_state(theta) for theta in reference]
-    optimizer = make_optimizer(params)
-    for t in range(1, STEPS + 1):
-        scale = 10.0 ** rng.uniform(-2, 1)  # gradients of varying size, as in training
-        grads = [(scale * rng.standard_normal(shape)).astype(dtype) for shape in SHAPES]
-        for p, g in zip(params, grads):
-            p.grad = g
-        optimizer.step()
-        for theta, g, state in zip(reference, grads, states):
-            reference_step(theta, g.astype(np.float64), state, t)
-        for p, theta in zip(params, reference):
-            assert p.data.dtype == dtype
-            np.testing.assert_allclose(p.data, theta, **TOLERANCE[dtype], err_msg=f"step {t}")
-
 
 # --- Adagrad ----------------------------------------------------------------------------------
 
@@ -198,11 +166,6 @@ def test_rmsprop_groups_may_differ_in_centered_and_momentum():
 
 
 # --- kernels, state, signatures, errors -------------------------------------------------------
-
-
-def random_arrays(n_arrays, dtype, seed, size=1000):
-    rng = np.random.default_rng(seed)
-    return [rng.standard_normal(size).astype(dtype) for _ in range(n_arrays)]
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
