@@ -281,8 +281,12 @@ def _is_plain_function(fn):
     return isinstance(fn, (types.FunctionType, types.BuiltinFunctionType, types.MethodType))
 
 
-class ReduceLROnPlateau:
+class ReduceLROnPlateau(LRScheduler):
     """Multiply the lr by ``factor`` when a metric has not improved for ``patience`` epochs.
+
+    A scheduler of another kind (as in PyTorch it subclasses LRScheduler only for
+    ``get_last_lr``, ``state_dict`` and ``load_state_dict``): it steps on a metric, not on a
+    schedule, so its ``__init__`` takes no initial step.
 
     Call ``step(metric)`` once per epoch. A metric improves on the best so far when, in mode
     "min", it is below best * (1 - threshold) ("rel") or best - threshold ("abs"); in mode "max",
@@ -387,15 +391,3 @@ class ReduceLROnPlateau:
             new_lr = max(old_lr * self.factor, min_lr)
             if old_lr - new_lr > self.eps:
                 group["lr"] = new_lr
-
-    def get_last_lr(self):
-        """Return the list of lrs (one per param group) after the last ``step()``."""
-        return list(self._last_lr)
-
-    def state_dict(self):
-        """Return the scheduler's state (everything but the optimizer) as a dict."""
-        return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
-
-    def load_state_dict(self, state_dict):
-        """Restore the state returned by ``state_dict()``."""
-        self.__dict__.update(state_dict)
