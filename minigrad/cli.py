@@ -12,7 +12,6 @@ that use them, so `minigrad --version` and `minigrad --help` answer at once.
 import argparse
 import ast
 import math
-import os
 import shutil
 import sys
 import time
@@ -519,17 +518,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Entry point of the `minigrad` command; returns the exit code."""
-    try:
-        code = run(argv)
-        sys.stdout.flush()  # inside the try: a closed pipe shows up here, not at interpreter exit
-        return code
-    except BrokenPipeError:  # `minigrad ... | head` closed the pipe: stop quietly, as Unix tools do
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-
-
-def run(argv=None) -> int:
-    """Parse the arguments and run one subcommand."""
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     args, rest = parser.parse_known_args(argv)
