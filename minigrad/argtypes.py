@@ -19,6 +19,7 @@ def int_at_least(low: int):
             raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
         return value
 
+    parse.__doc__ = f"An argparse type accepting whole numbers >= {low}."
     return parse
 
 

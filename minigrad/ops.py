@@ -65,26 +65,31 @@ def _explain(name, arrays, err):
 # ----- arithmetic -----
 @op("add")
 def add(a, b):
+    """a + b (broadcasting)."""
     return a + b, lambda g: (g, g)
 
 
 @op("sub")
 def sub(a, b):
+    """a - b (broadcasting)."""
     return a - b, lambda g: (g, -g)
 
 
 @op("mul")
 def mul(a, b):
+    """a * b, elementwise (broadcasting)."""
     return a * b, lambda g: (g * b, g * a)
 
 
 @op("div")
 def div(a, b):
+    """a / b, elementwise (broadcasting)."""
     return a / b, lambda g: (g / b, -g * a / (b * b))
 
 
 @op("neg")
 def neg(a):
+    """-a."""
     return -a, lambda g: (-g,)
 
 
@@ -146,28 +151,33 @@ def linear(x, weight, bias=None, needs_input_grad=(True, True, True)):
 # ----- elementwise functions -----
 @op("exp")
 def exp(a):
+    """e ** a; its derivative is itself."""
     out = np.exp(a)
     return out, lambda g: (g * out,)
 
 
 @op("log")
 def log(a):
+    """Natural logarithm; d/da = 1 / a."""
     return np.log(a), lambda g: (g / a,)
 
 
 @op("sqrt")
 def sqrt(a):
+    """Square root; d/da = 1 / (2 sqrt(a))."""
     out = np.sqrt(a)
     return out, lambda g: (g * 0.5 / out,)
 
 
 @op("abs")
 def abs(a):
+    """|a|; the gradient is sign(a) (0 at 0)."""
     return np.abs(a), lambda g: (g * np.sign(a),)
 
 
 @op("tanh")
 def tanh(a):
+    """tanh(a); d/da = 1 - tanh(a)^2."""
     out = np.tanh(a)
     return out, lambda g: (g * (1 - out * out),)
 
@@ -183,11 +193,13 @@ def sigmoid(a):
 
 @op("relu")
 def relu(a):
+    """max(a, 0); the gradient passes where a > 0."""
     return np.maximum(a, 0), lambda g: (g * (a > 0),)
 
 
 @op("leaky_relu")
 def leaky_relu(a, negative_slope=0.01):
+    """a where a > 0, else negative_slope * a."""
     out = np.where(a > 0, a, a * negative_slope)
     return out, lambda g: (np.where(a > 0, g, g * negative_slope),)
 
@@ -255,6 +267,7 @@ def _spread(g, shape):
 
 @op("sum")
 def sum(a, axis=None, keepdims=False):
+    """Sum over axis (all axes when None); each input element gets the gradient of its sum."""
     axis = _axis(axis)
     out = a.sum(axis=axis, keepdims=keepdims)
     return out, lambda g: (_spread(_keep_reduced_axes(g, axis, keepdims), a.shape),)
@@ -262,6 +275,7 @@ def sum(a, axis=None, keepdims=False):
 
 @op("mean")
 def mean(a, axis=None, keepdims=False):
+    """Mean over axis (all axes when None): a sum divided by the count."""
     axis = _axis(axis)
     out = a.sum(axis=axis, keepdims=keepdims)
     count = builtins.max(a.size, 1) / builtins.max(np.size(out), 1)
@@ -302,6 +316,7 @@ def log_softmax(a, axis=-1):
 # ----- shape and indexing -----
 @op("reshape")
 def reshape(a, shape):
+    """The same elements in a new shape; the gradient is reshaped back."""
     return np.reshape(a, shape), lambda g: (np.reshape(g, a.shape),)
 
 
@@ -433,8 +448,20 @@ for _fn in (
 ):
     setattr(Tensor, _fn.__name__, _fn)
 Tensor.__abs__ = abs
-Tensor.reshape = lambda self, *shape: reshape(self, shape=_shape_args(shape))
+
+
+def _reshape_method(self, *shape):
+    """The same elements in a new shape: `t.reshape(2, 3)` or `t.reshape((2, 3))`."""
+    return reshape(self, shape=_shape_args(shape))
+
+
+def _permute_method(self, *dims):
+    """Reorder the axes: `t.permute(2, 0, 1)`."""
+    return permute(self, axes=_shape_args(dims))
+
+
+Tensor.reshape = _reshape_method
 Tensor.transpose = transpose
-Tensor.permute = lambda self, *dims: permute(self, axes=_shape_args(dims))
+Tensor.permute = _permute_method
 Tensor.T = property(lambda self: permute(self), doc="The tensor with its axes reversed.")
 Tensor.maximum, Tensor.minimum = maximum, minimum
