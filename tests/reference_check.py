@@ -1,5 +1,6 @@
 """The float64-reference check shared by the adaptive optimizers' tests (Adagrad ... Adadelta)."""
 
+import inspect
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,3 +47,24 @@ def random_arrays(n_arrays, dtype, seed, size=1000):
     """n_arrays standard-normal 1-D arrays of one dtype, for kernel-versus-twin checks."""
     rng = np.random.default_rng(seed)
     return [rng.standard_normal(size).astype(dtype) for _ in range(n_arrays)]
+
+
+def constructor_defaults(cls):
+    """The default of every constructor argument but ``params``, to compare with torch.optim's."""
+    return {
+        name: p.default for name, p in inspect.signature(cls).parameters.items() if name != "params"
+    }
+
+
+def assert_kernel_equals_twin(kernel, param, grad, state, hyper, parallel, steps=5):
+    """Run a kernel and its numpy twin side by side on copies; they must agree bit for bit.
+
+    Same operations in the same order give the same bits, so this is exact equality.
+    """
+    twin = [param.copy(), *(a.copy() for a in state)]
+    compiled = [a.copy() for a in twin]
+    for _ in range(steps):
+        kernel.twin(twin[0], grad, *twin[1:], *hyper)
+        kernel.compiled(parallel)(compiled[0], grad, *compiled[1:], *hyper)
+    for a, b in zip(compiled, twin):
+        np.testing.assert_array_equal(a, b)

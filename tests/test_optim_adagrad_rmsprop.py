@@ -1,6 +1,5 @@
 """Adagrad and RMSprop against references written here from PyTorch's documented pseudocode."""
 
-import inspect
 import os
 import subprocess
 import sys
@@ -10,7 +9,9 @@ import pytest
 from reference_check import (
     SHAPES,
     Param,
+    assert_kernel_equals_twin,
     check_against_reference,
+    constructor_defaults,
     random_arrays,
 )
 
@@ -192,24 +193,13 @@ def test_rmsprop_kernel_equals_numpy_twin(parallel, dtype, momentum, centered):
     square_avg = square_avg**2 + 1  # keeps square_avg - grad_avg**2 mostly positive
     grad_avg = 0.1 * grad_avg
     hyper = (0.01, 0.9, 1e-8, 0.01, momentum, centered, False)
-    twin = [param.copy(), square_avg.copy(), grad_avg.copy(), buf.copy()]
-    compiled = [a.copy() for a in twin]
-    for _ in range(5):
-        rmsprop_update.twin(twin[0], grad, *twin[1:], *hyper)
-        rmsprop_update.compiled(parallel)(compiled[0], grad, *compiled[1:], *hyper)
-    for a, b in zip(compiled, twin):
-        np.testing.assert_array_equal(a, b)  # same operations in the same order: bit for bit
+    assert_kernel_equals_twin(
+        rmsprop_update, param, grad, [square_avg, grad_avg, buf], hyper, parallel
+    )
 
 
 def test_constructor_defaults_are_torch_optims():
-    def defaults(cls):
-        return {
-            name: p.default
-            for name, p in inspect.signature(cls).parameters.items()
-            if name != "params"
-        }
-
-    assert defaults(Adagrad) == {
+    assert constructor_defaults(Adagrad) == {
         "lr": 1e-2,
         "lr_decay": 0,
         "weight_decay": 0,
@@ -217,7 +207,7 @@ def test_constructor_defaults_are_torch_optims():
         "eps": 1e-10,
         "maximize": False,
     }
-    assert defaults(RMSprop) == {
+    assert constructor_defaults(RMSprop) == {
         "lr": 1e-2,
         "alpha": 0.99,
         "eps": 1e-8,

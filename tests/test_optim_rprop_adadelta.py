@@ -1,6 +1,5 @@
 """Rprop and Adadelta against references written here from PyTorch's documented pseudocode."""
 
-import inspect
 import os
 import subprocess
 import sys
@@ -10,7 +9,9 @@ import pytest
 from reference_check import (
     SHAPES,
     Param,
+    assert_kernel_equals_twin,
     check_against_reference,
+    constructor_defaults,
 )
 
 from minigrad.optim.adadelta import Adadelta, adadelta_update
@@ -179,30 +180,19 @@ def test_adadelta_kernel_equals_numpy_twin(parallel, dtype, weight_decay):
     param, grad = (rng.standard_normal(1000).astype(dtype) for _ in range(2))
     square_avg, acc_delta = (rng.uniform(0, 1, 1000).astype(dtype) for _ in range(2))
     hyper = (1.0, 0.9, 1e-6, weight_decay, False)
-    twin = [param.copy(), square_avg.copy(), acc_delta.copy()]
-    compiled = [a.copy() for a in twin]
-    for _ in range(5):
-        adadelta_update.twin(twin[0], grad, *twin[1:], *hyper)
-        adadelta_update.compiled(parallel)(compiled[0], grad, *compiled[1:], *hyper)
-    for a, b in zip(compiled, twin):
-        np.testing.assert_array_equal(a, b)  # same operations in the same order: bit for bit
+    assert_kernel_equals_twin(
+        adadelta_update, param, grad, [square_avg, acc_delta], hyper, parallel
+    )
 
 
 def test_constructor_defaults_are_torch_optims():
-    def defaults(cls):
-        return {
-            name: p.default
-            for name, p in inspect.signature(cls).parameters.items()
-            if name != "params"
-        }
-
-    assert defaults(Rprop) == {
+    assert constructor_defaults(Rprop) == {
         "lr": 1e-2,
         "etas": (0.5, 1.2),
         "step_sizes": (1e-6, 50),
         "maximize": False,
     }
-    assert defaults(Adadelta) == {
+    assert constructor_defaults(Adadelta) == {
         "lr": 1.0,
         "rho": 0.9,
         "eps": 1e-6,
