@@ -321,3 +321,32 @@ def test_numpy_numbers_are_accepted_as_arguments():
     for _ in range(4):
         sched.step()
     assert opt.param_groups[0]["lr"] == pytest.approx(0.25)
+
+
+def test_per_group_lists_give_each_group_its_own_value():
+    opt = StandIn(1.0, 2.0)
+    LambdaLR(opt, [lambda e: 0.5, lambda e: 0.25])
+    assert [g["lr"] for g in opt.param_groups] == [0.5, 0.5]
+    opt = StandIn(1.0, 1.0)
+    plateau = ReduceLROnPlateau(opt, patience=0, factor=0.1, min_lr=[0.5, 0.0])
+    plateau.step(1.0)
+    plateau.step(2.0)  # worse: both groups cut, the first one floored at its own min_lr
+    assert [g["lr"] for g in opt.param_groups] == pytest.approx([0.5, 0.1])
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (
+            lambda opt: LambdaLR(opt, [lambda e: 1.0]),
+            r"LambdaLR: lr_lambda must be a single value or have one entry per param group \(2\), got 1",
+        ),
+        (
+            lambda opt: ReduceLROnPlateau(opt, min_lr=[0.0, 0.0, 0.0]),
+            r"ReduceLROnPlateau: min_lr must be a single value or have one entry per param group \(2\), got 3",
+        ),
+    ],
+)
+def test_a_per_group_list_of_the_wrong_length_is_an_error(make, message):
+    with pytest.raises(ValueError, match=message):
+        make(StandIn(0.1, 0.1))

@@ -47,6 +47,18 @@ def _param_groups(optimizer, who):
     return groups
 
 
+def _one_per_group(who, name, value, groups):
+    """A list with one entry per param group: the list given, or the single value repeated."""
+    if not isinstance(value, (list, tuple)):
+        return [value] * len(groups)
+    if len(value) != len(groups):
+        raise ValueError(
+            f"{who}: {name} must be a single value or have one entry per param group "
+            f"({len(groups)}), got {len(value)}"
+        )
+    return list(value)
+
+
 def _check_int(who, name, value, minimum):
     """Raise ValueError unless ``value`` is an int (not bool) that is at least ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
@@ -237,15 +249,7 @@ class LambdaLR(LRScheduler):
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         groups = _param_groups(optimizer, "LambdaLR")
-        if isinstance(lr_lambda, (list, tuple)):
-            if len(lr_lambda) != len(groups):
-                raise ValueError(
-                    f"LambdaLR: lr_lambda must have one function per param group "
-                    f"({len(groups)}), got {len(lr_lambda)}"
-                )
-            lambdas = list(lr_lambda)
-        else:
-            lambdas = [lr_lambda] * len(groups)
+        lambdas = _one_per_group("LambdaLR", "lr_lambda", lr_lambda, groups)
         for fn in lambdas:
             if not callable(fn):
                 raise ValueError(f"LambdaLR: lr_lambda must be callable, got {fn!r}")
@@ -320,15 +324,7 @@ class ReduceLROnPlateau(LRScheduler):
         _check_number(who, "threshold", threshold, 0.0)
         _check_int(who, "cooldown", cooldown, minimum=0)
         _check_number(who, "eps", eps, 0.0)
-        if isinstance(min_lr, (list, tuple)):
-            if len(min_lr) != len(groups):
-                raise ValueError(
-                    f"{who}: min_lr must be a number or have one entry per param group "
-                    f"({len(groups)}), got {len(min_lr)}"
-                )
-            min_lrs = list(min_lr)
-        else:
-            min_lrs = [min_lr] * len(groups)
+        min_lrs = _one_per_group(who, "min_lr", min_lr, groups)
         for value in min_lrs:
             _check_number(who, "min_lr", value, 0.0)
 
