@@ -187,6 +187,13 @@ def cross_entropy(
     return (1 - label_smoothing) * nll + (label_smoothing / n_classes) * smooth
 
 
+def _clamped_log(p):
+    """max(log p, -100), with log 0 = -100 and no warning (PyTorch's clamp in binary_cross_entropy)."""
+    positive = _data(p) > 0
+    safe = ops.where(positive, p, 1.0)  # log(1) = 0 placeholder where p = 0; replaced below
+    return ops.where(positive, ops.clip(_log(safe), min=-100.0), -100.0)
+
+
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-weight * [y log x + (1 - y) log(1 - x)] for probabilities x in [0, 1].
 
@@ -200,9 +207,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
             "binary_cross_entropy: input must be probabilities in [0, 1], got values from"
             f" {probs.min()} to {probs.max()} (use binary_cross_entropy_with_logits on raw scores)"
         )
-    floor = float(np.exp(-100.0))  # log(floor) = -100, PyTorch's clamp (a Python float keeps float32)
-    log_x = _log(ops.clip(input, min=floor))
-    log_1mx = _log(ops.clip(1 - input, min=floor))
+    log_x = _clamped_log(input)
+    log_1mx = _clamped_log(1 - input)
     loss = -(target * log_x + (1 - target) * log_1mx)
     if weight is not None:
         loss = loss * weight
