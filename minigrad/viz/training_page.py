@@ -54,9 +54,13 @@ def training_page(history: dict, snapshots: Snapshots, train, test=None, title=N
             " (pass snapshots=... to fit)"
         )
     if snapshots.probe is None:
-        raise ValueError("training_page: the Snapshots need a probe; make them with snapshots_for(X)")
+        raise ValueError(
+            "training_page: the Snapshots need a probe; make them with snapshots_for(X)"
+        )
     if "loss" not in history:
-        raise ValueError("training_page: history has no 'loss' list (is it the history fit returned?)")
+        raise ValueError(
+            "training_page: history has no 'loss' list (is it the history fit returned?)"
+        )
     X_train, y_train = _pair("train", train)
     records = snapshots.records
     outputs = records[0]["output"]
