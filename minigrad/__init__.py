@@ -35,6 +35,39 @@ from .random import manual_seed
 from .serialization import load, save
 from .tensor import Tensor, is_grad_enabled, no_grad, tensor, topological_order
 
+# ----- PyTorch habits (issue 11): dtype names, more factories, torch.utils.data's names -----
+# isort: split
+from . import utils
+from .dtypes import (  # noqa: A004 (float, int, bool: PyTorch's aliases, shadowing on purpose)
+    bool,
+    double,
+    float,
+    float16,
+    float32,
+    float64,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    short,
+    uint8,
+)
+from .factories import (
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones_like,
+    rand_like,
+    randint,
+    randn_like,
+    zeros_like,
+)
+
 __version__ = "0.1.0"
 __all__ = [
     "Tensor",
@@ -79,6 +112,11 @@ __all__ = [
     "transpose",
     "where",
 ]
+# PyTorch habits (issue 11)
+__all__ += ["utils", "bool", "double", "float", "float16", "float32", "float64", "half", "int"]
+__all__ += ["int8", "int16", "int32", "int64", "long", "short", "uint8", "eye", "from_numpy"]
+__all__ += ["full", "full_like", "linspace", "ones_like", "rand_like", "randint", "randn_like"]
+__all__ += ["zeros_like"]
 
 # Loaded on first use, so that `import minigrad` stays fast and compiles nothing.
 _LAZY_SUBMODULES = {"optim", "data", "viz", "plots", "cli"}
