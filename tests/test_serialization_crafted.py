@@ -119,7 +119,9 @@ def test_non_numeric_dtypes(tmp_path, monkeypatch, array, fragment):
 
 def test_a_member_that_is_not_npy(tmp_path):
     refused(zip_of(tmp_path / "a.npz", [("notes.txt", b"hello")]), "'notes.txt'", "not a .npy")
-    refused(zip_of(tmp_path / "b.npz", [("w.npy", b"not an npy array")]), "'w.npy'", "cannot be read")
+    refused(
+        zip_of(tmp_path / "b.npz", [("w.npy", b"not an npy array")]), "'w.npy'", "cannot be read"
+    )
 
 
 @pytest.mark.parametrize("name", ["../evil.npy", "/etc/evil.npy", "a/../../b.npy", "c:/x.npy",
@@ -199,7 +201,9 @@ def test_zip_bomb_is_refused_without_inflating_it(tmp_path):
 
 def test_huge_declared_shape_with_no_data(tmp_path):
     path = zip_of(tmp_path / "huge.npz", [("w.npy", npy_header((10**6, 10**6)))])
-    refuse_cheaply(path, "member 'w.npy'", "declares shape (1000000, 1000000)", "8000000000000 bytes")
+    refuse_cheaply(
+        path, "member 'w.npy'", "declares shape (1000000, 1000000)", "8000000000000 bytes"
+    )
 
 
 def test_member_sizes_the_file_cannot_hold(tmp_path):
@@ -252,6 +256,8 @@ def test_numpy_written_archives_load(tmp_path):
 
 def test_save_refuses_keys_that_load_would_refuse(tmp_path):
     for key in ("../w", "/w", "a/../../w"):
-        with pytest.raises(ValueError, match=r"save: key .* cannot be stored \(an absolute or parent"):
+        with pytest.raises(
+            ValueError, match=r"save: key .* cannot be stored \(an absolute or parent"
+        ):
             mg.save({key: np.ones(1)}, tmp_path / "k.npz")
     assert not (tmp_path / "k.npz").exists()
