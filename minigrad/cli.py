@@ -95,6 +95,7 @@ class TrainedRun(NamedTuple):
     history: dict
     split: tuple  # (X_train, X_test, y_train, y_test)
     seconds: float
+    snapshots: object = None  # a minigrad.training.Snapshots when --html asked for the page
     interrupted: bool = False  # Ctrl-C stopped the training: history is None
 
 
@@ -124,6 +125,11 @@ def train_problem(args) -> TrainedRun:
     model = mg.nn.MLP(sizes, activation=activation)
     optimizer = make_optimizer(args.optimizer, model.parameters(), lr=lr)
     loader = data.DataLoader(X_train, y_train, batch_size=batch_size, seed=args.seed)
+    snapshots = None
+    if getattr(args, "html", False):  # the training page replays the run from these
+        from minigrad.viz.training_page import snapshots_for
+
+        snapshots = snapshots_for(X_train)
 
     print(
         f"{args.problem}: {len(X_train)} training and {len(X_test)} test points; "
@@ -144,10 +150,12 @@ def train_problem(args) -> TrainedRun:
                 metric=metric,
                 progress=args.progress,
                 desc=f"train {args.problem}",
+                snapshots=snapshots,
             )
     except KeyboardInterrupt:  # Ctrl-C: keep the model as trained so far, for train() to save
-        return TrainedRun(model, loss_fn, None, split, time.perf_counter() - started, True)
-    return TrainedRun(model, loss_fn, history, split, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        return TrainedRun(model, loss_fn, None, split, seconds, snapshots, interrupted=True)
+    return TrainedRun(model, loss_fn, history, split, time.perf_counter() - started, snapshots)
 
 
 def train(args) -> int:
@@ -234,6 +242,13 @@ def write_train_outputs(out, name, run, summary, problem) -> list:
     weights = out / f"{name}_model.npz"
     mg.save(model.state_dict(), weights)
     written.append(weights)
+    if run.snapshots is not None:
+        from minigrad.viz import training_page
+
+        page = training_page(
+            history, run.snapshots, (X_train, y_train), (X_test, y_test), title=f"{name}: {summary}"
+        )
+        written.append(page.save(out / f"{name}_training.html"))
     return written
 
 
@@ -594,6 +609,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=non_negative_int, default=0, help="data, init and shuffle seed")
     t.add_argument("--out", default="minigrad-out", help="output folder (./minigrad-out)")
     t.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    t.add_argument(
+        "--html",
+        action="store_true",
+        help="also write PROBLEM_training.html, a page that replays the run snapshot by snapshot",
+    )
 
     g = commands.add_parser(
         "graph",
