@@ -69,6 +69,12 @@ from .factories import (
 )
 
 __version__ = "0.1.0"
+
+# higher-order gradients, hooks and anomaly mode (issue 12, the engine core)
+from . import autograd  # noqa: E402
+from .gradcheck import gradgradcheck  # noqa: E402
+from .ops import broadcast_to  # noqa: E402
+
 __all__ = [
     "Tensor",
     "tensor",
@@ -111,6 +117,10 @@ __all__ = [
     "tanh",
     "transpose",
     "where",
+    # higher-order gradients, hooks and anomaly mode (issue 12, the engine core)
+    "autograd",
+    "gradgradcheck",
+    "broadcast_to",
 ]
 # PyTorch habits (issue 11)
 __all__ += ["utils", "bool", "double", "float", "float16", "float32", "float64", "half", "int"]
