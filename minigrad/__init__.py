@@ -67,6 +67,35 @@ from .factories import (
     randn_like,
     zeros_like,
 )
+from .ops import (
+    argmin,
+    cat,
+    clamp,
+    clone,
+    cos,
+    cumsum,
+    elu,
+    erf,
+    expm1,
+    gelu,
+    hardswish,
+    hardtanh,
+    log1p,
+    logsumexp,
+    min,
+    mish,
+    norm,
+    prod,
+    relu6,
+    selu,
+    sign,
+    silu,
+    sin,
+    softplus,
+    std,
+    var,
+)
+from .tensor import enable_grad, inference_mode, set_grad_enabled
 
 __version__ = "0.1.0"
 
@@ -126,7 +155,10 @@ __all__ = [
 __all__ += ["utils", "bool", "double", "float", "float16", "float32", "float64", "half", "int"]
 __all__ += ["int8", "int16", "int32", "int64", "long", "short", "uint8", "eye", "from_numpy"]
 __all__ += ["full", "full_like", "linspace", "ones_like", "rand_like", "randint", "randn_like"]
-__all__ += ["zeros_like"]
+__all__ += ["zeros_like", "argmin", "cat", "clamp", "clone", "cos", "cumsum", "elu"]
+__all__ += ["erf", "expm1", "gelu", "hardswish", "hardtanh", "log1p", "logsumexp", "min", "mish"]
+__all__ += ["norm", "prod", "relu6", "selu", "sign", "silu", "sin", "softplus", "std", "var"]
+__all__ += ["enable_grad", "inference_mode", "set_grad_enabled"]
 
 # Loaded on first use, so that `import minigrad` stays fast and compiles nothing.
 _LAZY_SUBMODULES = {"optim", "data", "viz", "plots", "cli"}

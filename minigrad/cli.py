@@ -453,7 +453,7 @@ def graph(args) -> int:
         root = evaluate_expression(args.expr)
         used = [t.name for t in mg.topological_order(root) if t.is_leaf and t.name in LEAVES]
         print(f"graph of {args.expr} with " + ", ".join(f"{k} = {LEAVES[k]}" for k in used))
-    seed = None if root.size == 1 else np.ones_like(root.data)  # non-scalar: backward from ones
+    seed = None if root.numel() == 1 else np.ones_like(root.data)  # non-scalar: backward from ones
     if seed is not None:
         print("the output is not a scalar: backward starts from a gradient of ones")
 

@@ -25,6 +25,7 @@ How to write an op (the one convention, for first and higher-order gradients ali
 """
 
 import builtins
+import collections
 import functools
 import inspect
 import math
@@ -35,14 +36,16 @@ from numpy.lib.array_utils import normalize_axis_tuple
 from .tensor import Tensor, record, unbroadcast
 
 
-def op(name, inputs=None):
+def op(name, inputs=None, promotes=True):
     """Register a numpy-level `forward(*arrays, **params) -> (out, vjp)` as a Tensor op.
 
     The forward's parameters without a default are its inputs (what its VJP receives and returns
     gradients for); the rest are parameters such as `axis`, which may be passed by position or by
     name. `inputs=n` says otherwise (linear's optional bias is an input). A forward that declares a
     `needs_input_grad` parameter is told which inputs require grad (as in PyTorch's
-    autograd.Function), so that its VJP can skip expensive gradients nobody needs.
+    autograd.Function), so that its VJP can skip expensive gradients nobody needs. A float64 result
+    is cast to float32 where PyTorch's type promotion gives float32 (`promotes=False`: an op that
+    chooses its output dtype itself).
     """
 
     def register(forward):
@@ -51,9 +54,14 @@ def op(name, inputs=None):
         named = [p for p in signature.parameters.values() if p.kind == p.POSITIONAL_OR_KEYWORD]
         variadic = any(p.kind == p.VAR_POSITIONAL for p in signature.parameters.values())
         arity = inputs if inputs is not None else len([p for p in named if p.default is p.empty])
+        accepted = frozenset(p.name for p in named) | {
+            p.name for p in signature.parameters.values() if p.kind == p.KEYWORD_ONLY
+        }
 
         @functools.wraps(forward)
         def apply(*args, **params):
+            if params and not accepted.issuperset(params):
+                params = _pytorch_keywords(name, params, accepted)
             if not variadic and len(args) != arity:
                 args, params = _split_inputs(args, params, named, arity)
             arrays = [x._data if isinstance(x, Tensor) else x for x in args]
@@ -65,11 +73,52 @@ def op(name, inputs=None):
                 out, vjp = forward(*arrays, **params)
             except (ValueError, IndexError, TypeError) as err:
                 raise _explain(name, arrays, err) from None
+            if out.dtype is _FLOAT64 and promotes and not _pytorch_gives_float64(arrays):
+                out = out.astype(np.float32)  # numpy promoted where PyTorch would not
             return record(out, name, args, arrays, vjp)
 
         return apply
 
     return register
+
+
+# PyTorch's keyword names and numpy's, for ops written with either: x.sum(dim=1, keepdim=True)
+_SYNONYMS = {"dim": "axis", "axis": "dim", "keepdim": "keepdims", "keepdims": "keepdim"}
+
+
+def _pytorch_keywords(name, params, accepted):
+    """Rename dim/keepdim to axis/keepdims (or back) for this op; an unknown keyword is an error
+    that lists the ones the op takes."""
+    params = dict(params)
+    for key in [k for k in params if k not in accepted]:
+        synonym = _SYNONYMS.get(key)
+        if synonym in accepted and synonym not in params:
+            params[synonym] = params.pop(key)
+            continue
+        takes = sorted(_SYNONYMS.get(k, k) if k in ("axis", "keepdims") else k for k in accepted)
+        takes = [k for k in takes if k != "needs_input_grad"]
+        raise TypeError(
+            f"{name}: unexpected keyword argument {key!r}; it takes "
+            + (", ".join(f"{k}=" for k in takes) if takes else "no keyword arguments")
+        )
+    return params
+
+
+_FLOAT64 = np.dtype(np.float64)
+
+
+def _pytorch_gives_float64(arrays):
+    """PyTorch's promotion for a result numpy made float64 (see docs/from_pytorch.md).
+
+    Tensors with dims decide the floating dtype if any of them is floating; else 0-d tensors do;
+    Python and numpy scalars never widen a tensor, and floats made from integers (true division,
+    exp of an int tensor) get the default float32.
+    """
+    dimensioned = [x.dtype for x in arrays if type(x) is np.ndarray and x.ndim and x.dtype.kind == "f"]
+    if dimensioned:
+        return _FLOAT64 in dimensioned
+    zero_d = [x.dtype for x in arrays if type(x) is np.ndarray and x.dtype.kind == "f"]
+    return _FLOAT64 in zero_d
 
 
 def _split_inputs(args, params, named, arity):
@@ -298,15 +347,28 @@ def leaky_relu(a, negative_slope=0.01):
 
 @op("clip", inputs=3)
 def clip(a, min=None, max=None):
-    """Clamp into [min, max]; the gradient flows only where the input was inside the range."""
+    """Clamp into [min, max] = minimum(maximum(a, min), max), as torch.clamp.
 
-    def vjp(g, out, a, *bounds):
-        inside = np.ones(a.shape, dtype=bool)
-        if min is not None:
-            inside &= _unwrap(a) >= min
-        if max is not None:
-            inside &= _unwrap(a) <= max
-        return (g * inside, None, None)  # bounds given as tensors get no gradient
+    The input's gradient flows where it was inside the range; a bound given as a tensor gets the
+    gradient where it was the value taken (a < min for min; a > max, or min > max, for max).
+    """
+
+    def vjp(g, out, a, low, high):
+        x, low, high = _unwrap(a), _unwrap(low), _unwrap(high)
+        inside = np.ones(np.shape(x), dtype=bool)
+        takes_low = takes_high = False
+        if low is not None:
+            takes_low = x < low
+            inside = inside & ~takes_low
+        if high is not None:
+            takes_high = (x > high) | ((low > high) if low is not None else False)
+            inside = inside & ~takes_high
+            takes_low = takes_low & ~takes_high
+        return (
+            g * inside,
+            None if low is None else g * takes_low,
+            None if high is None else g * takes_high,
+        )
 
     return np.clip(a, min, max), vjp
 
@@ -484,14 +546,14 @@ def _stack(*arrays, axis=0):
     )
 
 
-def concatenate(tensors, axis=0) -> Tensor:
-    """Join tensors along an existing axis (like np.concatenate)."""
-    return _concatenate(*tensors, axis=axis)
+def concatenate(tensors, axis=0, *, dim=None) -> Tensor:
+    """Join tensors along an existing axis (like np.concatenate; `dim=` as PyTorch's cat)."""
+    return _concatenate(*tensors, axis=axis if dim is None else dim)
 
 
-def stack(tensors, axis=0) -> Tensor:
-    """Join tensors along a new axis (like np.stack)."""
-    return _stack(*tensors, axis=axis)
+def stack(tensors, axis=0, *, dim=None) -> Tensor:
+    """Join tensors along a new axis (like np.stack; `dim=` as PyTorch's stack)."""
+    return _stack(*tensors, axis=axis if dim is None else dim)
 
 
 # ----- non-differentiable results -----
@@ -503,9 +565,380 @@ def _comparison(ufunc):
     return compare
 
 
-def argmax(a, axis=None) -> Tensor:
-    """Index of the largest element (along axis), as an int64 tensor (no gradient)."""
-    return Tensor(np.argmax(_unwrap(a), axis=axis))
+# ===== PyTorch's ops (issue 11): more elementwise functions, activations, reductions, shapes =====
+# Each is written in the convention above (its VJP works on arrays and on Tensors), so it has
+# second derivatives too. Helpers first: numpy on arrays, the op itself on Tensors.
+def _on(x, numpy_fn, op_fn):
+    return op_fn(x) if isinstance(x, Tensor) else numpy_fn(x)
+
+
+def _sigmoid_array(a):
+    e = np.exp(-np.abs(a))
+    r = 1 / (1 + e)
+    return np.where(a >= 0, r, e * r)
+
+
+_erf_array = np.vectorize(math.erf, otypes=[np.float64])  # exact; numpy has no erf of its own
+
+
+@op("sin")
+def sin(a):
+    """sin(a); d/da = cos(a)."""
+    return np.sin(a), lambda g, out, a: (g * _on(a, np.cos, cos),)
+
+
+@op("cos")
+def cos(a):
+    """cos(a); d/da = -sin(a)."""
+    return np.cos(a), lambda g, out, a: (-g * _on(a, np.sin, sin),)
+
+
+@op("log1p")
+def log1p(a):
+    """log(1 + a), accurate for small a; d/da = 1 / (1 + a)."""
+    return np.log1p(a), lambda g, out, a: (g / (1 + a),)
+
+
+@op("expm1")
+def expm1(a):
+    """exp(a) - 1, accurate for small a; d/da = exp(a) = out + 1."""
+    return np.expm1(a), lambda g, out, a: (g * (out + 1),)
+
+
+@op("erf")
+def erf(a):
+    """The error function 2/sqrt(pi) int_0^a exp(-t^2) dt; d/da = 2/sqrt(pi) exp(-a^2)."""
+    out = _erf_array(a).astype(a.dtype) if np.ndim(a) else np.asarray(math.erf(a), np.result_type(a))
+    return out, lambda g, out, a: (g * (2 / math.sqrt(math.pi)) * _exp(-a * a),)
+
+
+@op("sign")
+def sign(a):
+    """-1, 0 or +1 by the sign of a; its gradient is 0 everywhere (it is flat wherever defined)."""
+    return np.sign(a), lambda g, out, a: (g * 0,)
+
+
+@op("softplus")
+def softplus(a, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta a)) / beta, and a itself where beta a > threshold (as PyTorch);
+    d/da = sigmoid(beta a) (1 on the linear part)."""
+    linear_part = a * beta > threshold
+    out = np.where(linear_part, a, np.logaddexp(0, a * beta) / beta)
+
+    def vjp(g, out, a):
+        return (_where(linear_part, g, g * _on(a * beta, _sigmoid_array, sigmoid)),)
+
+    return out, vjp
+
+
+@op("gelu")
+def gelu(a, approximate="none"):
+    """a Phi(a), Phi the standard normal CDF: exact with erf, or PyTorch's tanh approximation
+    0.5 a (1 + tanh(sqrt(2/pi) (a + 0.044715 a^3))) with approximate='tanh'."""
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")  # @op adds "gelu: "
+    if approximate == "tanh":
+        c = math.sqrt(2 / math.pi)
+
+        def vjp(g, out, a):
+            t = _on(c * (a + 0.044715 * a * a * a), np.tanh, tanh)
+            return (g * (0.5 * (1 + t) + 0.5 * a * (1 - t * t) * c * (1 + 3 * 0.044715 * a * a)),)
+
+        return 0.5 * a * (1 + np.tanh(c * (a + 0.044715 * a**3))), vjp
+
+    def vjp(g, out, a):
+        cdf = 0.5 * (1 + _on(a / math.sqrt(2), _erf_array, erf))
+        pdf = _exp(-0.5 * a * a) / math.sqrt(2 * math.pi)
+        return (g * (cdf + a * pdf),)
+
+    return (a * 0.5 * (1 + _erf_array(a / math.sqrt(2)))).astype(a.dtype), vjp
+
+
+@op("elu")
+def elu(a, alpha=1.0):
+    """a where a > 0, else alpha (exp(a) - 1); d/da = 1, or alpha exp(a)."""
+    positive = a > 0
+    out = np.where(positive, a, alpha * np.expm1(np.minimum(a, 0)))
+    return out, lambda g, out, a: (_where(positive, g, g * alpha * _exp(a)),)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717  # Klambauer et al. (2017), as in PyTorch
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(a) -> Tensor:
+    """scale * elu(a, alpha) with the self-normalising constants of Klambauer et al. (2017)."""
+    return elu(a, alpha=_SELU_ALPHA) * _SELU_SCALE
+
+
+@op("silu")
+def silu(a):
+    """a sigmoid(a) (also called swish); d/da = s + a s (1 - s) with s = sigmoid(a)."""
+    s = _sigmoid_array(a)
+
+    def vjp(g, out, a):
+        s = _on(a, _sigmoid_array, sigmoid)
+        return (g * (s + a * s * (1 - s)),)
+
+    return a * s, vjp
+
+
+@op("mish")
+def mish(a):
+    """a tanh(softplus(a)); d/da = t + a (1 - t^2) sigmoid(a) with t = tanh(softplus(a))."""
+
+    def vjp(g, out, a):
+        t = _on(a, lambda x: np.tanh(np.logaddexp(0, x)), lambda x: tanh(softplus(x)))
+        return (g * (t + a * (1 - t * t) * _on(a, _sigmoid_array, sigmoid)),)
+
+    return a * np.tanh(np.logaddexp(0, a)), vjp
+
+
+@op("hardtanh")
+def hardtanh(a, min_val=-1.0, max_val=1.0):
+    """a clamped into [min_val, max_val]; the gradient passes strictly inside (PyTorch's rule)."""
+    inside = (a > min_val) & (a < max_val)
+    return np.clip(a, min_val, max_val), lambda g, out, a: (g * inside,)
+
+
+def relu6(a) -> Tensor:
+    """min(max(a, 0), 6): hardtanh(a, 0, 6)."""
+    return hardtanh(a, min_val=0.0, max_val=6.0)
+
+
+@op("hardswish")
+def hardswish(a):
+    """a relu6(a + 3) / 6; d/da = 0 below -3, a/3 + 1/2 up to 3, 1 above (PyTorch's rule)."""
+    out = a * np.clip(a + 3, 0, 6) / 6
+    low, high = a < -3, a > 3
+    return out, lambda g, out, a: (_where(low, 0, _where(high, g, g * (a / 3 + 0.5))),)
+
+
+@op("min")
+def _amin(a, axis=None, keepdims=False):
+    """Smallest element; elements tied for the min share the gradient equally."""
+    axis = _axis(axis)
+    smallest = np.min(a, axis=axis, keepdims=True)
+
+    def vjp(g, out, a):
+        is_min = _unwrap(a) == smallest
+        ties = np.sum(is_min, axis=axis, keepdims=True).astype(smallest.dtype)
+        return (_where(is_min, _keep_reduced_axes(g, axis, keepdims, a.shape) / ties, 0),)
+
+    return (smallest if keepdims else np.squeeze(smallest, axis=axis)), vjp
+
+
+@op("var")
+def _var(a, axis=None, correction=1, keepdims=False):
+    """sum((a - mean)^2) / (n - correction); d/da = 2 (a - mean) / (n - correction)."""
+    axis = _axis(axis)
+    n = a.size if axis is None else math.prod(a.shape[i] for i in normalize_axis_tuple(axis, a.ndim))
+    with np.errstate(invalid="ignore", divide="ignore"):  # n <= correction: nan, as in PyTorch
+        out = np.var(a, axis=axis, ddof=correction, keepdims=keepdims)
+
+    def vjp(g, out, a):
+        centered = a - a.sum(axis=axis, keepdims=True) / n
+        return (_keep_reduced_axes(g, axis, keepdims, a.shape) * centered * (2 / (n - correction)),)
+
+    return out, vjp
+
+
+@op("prod")
+def _prod(a, axis=None, keepdims=False):
+    """Product of the elements; d/da_i = product of the others = out / a_i where a_i != 0."""
+    axis = _axis(axis)
+    out = np.prod(a, axis=axis, keepdims=keepdims)
+
+    def vjp(g, out, a):
+        g = _keep_reduced_axes(g, axis, keepdims, a.shape)
+        full = _keep_reduced_axes(out, axis, keepdims, a.shape)
+        zeros = _unwrap(a) == 0
+        if not zeros.any():
+            return (g * full / a,)
+        # with a zero, out / a is 0/0: take the product of the others directly (a constant, so
+        # a second derivative through it is not recorded)
+        others = np.empty(np.shape(a))
+        for i in np.ndindex(np.shape(a)):
+            others[i] = _product_of_others(_unwrap(a), i, axis)
+        return (g * others.astype(_unwrap(a).dtype),)
+
+    return out, vjp
+
+
+def _product_of_others(a, index, axis):
+    """The product of the elements reduced together with a[index], a[index] left out."""
+    if axis is None:
+        return np.prod(np.delete(a.reshape(-1), np.ravel_multi_index(index, a.shape)))
+    axes = normalize_axis_tuple(axis, a.ndim)
+    group = tuple(slice(None) if k in axes else i for k, i in enumerate(index))
+    values = a[group].reshape(-1)
+    position = np.ravel_multi_index(tuple(index[k] for k in axes), tuple(a.shape[k] for k in axes))
+    return np.prod(np.delete(values, position))
+
+
+def _flip(x, axis):
+    return x[(slice(None),) * (axis % x.ndim) + (slice(None, None, -1),)]
+
+
+@op("cumsum", inputs=1)
+def _cumsum(a, axis):
+    """Running sum along axis; the gradient is the running sum of g taken from the end."""
+    return np.cumsum(a, axis=axis), lambda g, out, a: (_flip(_cumsum_any(_flip(g, axis), axis), axis),)
+
+
+def _cumsum_any(x, axis):
+    return _cumsum(x, axis) if isinstance(x, Tensor) else np.cumsum(x, axis=axis)
+
+
+@op("logsumexp")
+def _logsumexp(a, axis=None, keepdims=False):
+    """log(sum(exp(a))), computed stably; d/da = softmax(a) = exp(a - out)."""
+    axis = _axis(axis)
+    shift = np.max(a, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0)
+    out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
+
+    def vjp(g, out, a):
+        out = _keep_reduced_axes(out, axis, keepdims, a.shape)
+        return (_keep_reduced_axes(g, axis, keepdims, a.shape) * _exp(a - out),)
+
+    return (out if keepdims else np.squeeze(out, axis=axis)), vjp
+
+
+# ----- reductions with PyTorch's signatures (dim=, keepdim=; axis=, keepdims= also accepted) -----
+_ValuesIndices = collections.namedtuple("ValuesIndices", ["values", "indices"])
+
+
+def _extreme(name, reduce, arg_reduce, elementwise):
+    def extreme(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
+            return elementwise(input, dim)
+        if dim is None:  # numpy's meaning: values only (over all elements, or along axis)
+            return reduce(input, axis=axis, keepdims=bool(keepdims))
+        if axis is not None:
+            raise TypeError(f"{name}: give dim= or axis=, not both")
+        values = reduce(input, axis=dim, keepdims=keepdim)
+        return _ValuesIndices(values, arg_reduce(input, dim=dim, keepdim=keepdim))
+
+    extreme.__name__ = extreme.__qualname__ = name
+    extreme.__doc__ = (
+        f"The {name} over all elements; with dim=d, PyTorch's (values, indices) along d;"
+        f" with a Tensor as second argument, the elementwise {elementwise.__name__}."
+    )
+    return extreme
+
+
+def _arg_extreme(name, numpy_fn):
+    def arg_extreme(input, dim=None, keepdim=False, *, axis=None):
+        dim = axis if dim is None else dim
+        index = numpy_fn(_unwrap(input), axis=dim)
+        if keepdim and dim is not None:
+            index = np.expand_dims(index, dim)
+        return Tensor(index)
+
+    arg_extreme.__name__ = arg_extreme.__qualname__ = name
+    arg_extreme.__doc__ = f"Index of the {name[3:]} element (along dim), as an int64 tensor (no gradient)."
+    return arg_extreme
+
+
+_amax = max
+argmax = _arg_extreme("argmax", np.argmax)
+argmin = _arg_extreme("argmin", np.argmin)
+max = _extreme("max", _amax, argmax, maximum)
+min = _extreme("min", _amin, argmin, minimum)
+
+
+def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
+    """Variance, unbiased (divides by n - 1) by default as in PyTorch; correction=0 is numpy's."""
+    correction = (1 if unbiased else 0) if correction is None else correction
+    return _var(input, axis=axis if dim is None else dim, correction=correction, keepdims=keepdim)
+
+
+def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=None):
+    """Standard deviation: sqrt(var(...)), unbiased by default as in PyTorch."""
+    return sqrt(var(input, dim, unbiased, keepdim, correction=correction, axis=axis))
+
+
+def prod(input, dim=None, keepdim=False):
+    """Product of the elements (along dim)."""
+    return _prod(input, axis=dim, keepdims=keepdim)
+
+
+def cumsum(input, dim):
+    """Running sum along dim."""
+    return _cumsum(input, dim)
+
+
+def logsumexp(input, dim, keepdim=False):
+    """log(sum(exp(input))) along dim, computed stably."""
+    return _logsumexp(input, axis=dim, keepdims=keepdim)
+
+
+def norm(input, p="fro", dim=None, keepdim=False):
+    """The p-norm (sum |x|^p)^(1/p) over all elements or along dim; 'fro' and 2 are the same,
+    inf is max |x|. Built from other ops, so its gradient comes from theirs."""
+    if p in ("fro", 2):
+        return sqrt(sum(input * input, axis=dim, keepdims=keepdim))
+    if p == math.inf:
+        return _amax(abs(input), axis=dim, keepdims=keepdim)
+    if p == -math.inf:
+        return _amin(abs(input), axis=dim, keepdims=keepdim)
+    if p == 1:
+        return sum(abs(input), axis=dim, keepdims=keepdim)
+    if not isinstance(p, (int, float)) or p <= 0:
+        raise ValueError(f"norm: p must be 'fro', inf, -inf or a number > 0, got {p!r}")
+    return sum(abs(input) ** p, axis=dim, keepdims=keepdim) ** (1 / p)
+
+
+def clamp(input, min=None, max=None):
+    """Clamp into [min, max] (PyTorch's name for clip; tensor bounds get their gradient)."""
+    return clip(input, min, max)
+
+
+def cat(tensors, dim=0):
+    """Join tensors along an existing dim (PyTorch's name for concatenate)."""
+    return concatenate(tensors, axis=dim)
+
+
+@op("pad", inputs=1)
+def pad(a, pad, mode="constant", value=0.0):
+    """Pad with `value`; pad = (left, right) for the last dim, then (top, bottom) for the one
+    before, ... as in F.pad. The gradient is the padded gradient cut back to the input."""
+    if mode != "constant":
+        raise ValueError(f"only mode='constant' is supported, got {mode!r}")  # @op adds "pad: "
+    if len(pad) % 2 or len(pad) // 2 > a.ndim:
+        raise ValueError(f"pad must have an even length of at most {2 * a.ndim}, got {tuple(pad)}")
+    widths = [(0, 0)] * a.ndim
+    for k in range(len(pad) // 2):
+        widths[a.ndim - 1 - k] = (pad[2 * k], pad[2 * k + 1])
+    inner = tuple(slice(before, n + before) for (before, _), n in zip(widths, a.shape))
+    return np.pad(a, widths, constant_values=value), lambda g, out, a: (g[inner],)
+
+
+@op("repeat", inputs=1)
+def _repeat(a, repeats):
+    """a tiled `repeats` times along each dim (PyTorch's repeat, numpy's tile); the gradient sums
+    the copies: g viewed as (r0, n0, r1, n1, ...) summed over the r axes."""
+    shape = (1,) * (len(repeats) - a.ndim) + a.shape
+
+    def vjp(g, out, a):
+        interleaved = tuple(x for r, n in zip(repeats, shape) for x in (r, n))
+        summed = g.reshape(interleaved).sum(axis=tuple(range(0, 2 * len(shape), 2)))
+        return (summed.reshape(a.shape),)
+
+    return np.tile(a, repeats), vjp
+
+
+@op("clone")
+def clone(a):
+    """A copy with its own memory; the gradient passes through unchanged."""
+    return a.copy(), lambda g, out, a: (g,)
+
+
+@op("to", inputs=1, promotes=False)
+def _cast(a, dtype):
+    """The values as another floating dtype; the gradient is cast back by the engine."""
+    return a.astype(dtype), lambda g, out, a: (g,)
 
 
 # ----- the same ops as Tensor methods and operators -----
@@ -572,3 +1005,193 @@ Tensor.permute = _permute_method
 Tensor.T = property(lambda self: permute(self), doc="The tensor with its axes reversed.")
 Tensor.mT = property(lambda self: transpose(self, -2, -1), doc="The last two axes swapped.")
 Tensor.maximum, Tensor.minimum = maximum, minimum
+
+
+# ----- PyTorch's tensor methods: shapes, dtypes, copies (issue 11) -----
+def _dims(caller, ndim, dims):
+    try:
+        return normalize_axis_tuple(dims, ndim)
+    except (np.exceptions.AxisError, TypeError):
+        raise IndexError(f"{caller}: dim {dims} out of range for a tensor with {ndim} dims") from None
+
+
+def _flatten(self, start_dim=0, end_dim=-1):
+    """Merge dims start_dim..end_dim into one (all of them by default)."""
+    if self.ndim == 0:
+        return reshape(self, shape=(1,))
+    start, end = _dims("flatten", self.ndim, (start_dim, end_dim))
+    if start > end:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    shape = self.shape
+    return reshape(self, shape=shape[:start] + (math.prod(shape[start : end + 1]),) + shape[end + 1 :])
+
+
+def _unflatten(self, dim, sizes):
+    """Split one dim into several: `t.unflatten(1, (2, 3))` turns (N, 6) into (N, 2, 3)."""
+    (dim,) = _dims("unflatten", self.ndim, dim)
+    return reshape(self, shape=self.shape[:dim] + tuple(sizes) + self.shape[dim + 1 :])
+
+
+def _unsqueeze(self, dim):
+    """A new dim of size 1 at position dim (negative dims count from the end of the result)."""
+    (dim,) = _dims("unsqueeze", self.ndim + 1, dim)
+    return reshape(self, shape=self.shape[:dim] + (1,) + self.shape[dim:])
+
+
+def _squeeze(self, dim=None):
+    """Drop dims of size 1 (all of them, or the given one if it has size 1, as PyTorch)."""
+    dims = range(self.ndim) if dim is None else _dims("squeeze", self.ndim, dim)
+    drop = {d for d in dims if self.shape[d] == 1}
+    return reshape(self, shape=tuple(n for d, n in enumerate(self.shape) if d not in drop))
+
+
+def _t(self):
+    """The transpose of a matrix (0-d and 1-d tensors are returned as they are)."""
+    if self.ndim > 2:
+        raise ValueError(f"t: expects a tensor with at most 2 dims, got shape {self.shape}; use transpose")
+    return self if self.ndim < 2 else transpose(self, 0, 1)
+
+
+def _expand(self, *sizes):
+    """A broadcast view to `sizes` (-1 keeps a dim); the gradient sums the copies."""
+    sizes = _shape_args(sizes)
+    lead = len(sizes) - self.ndim
+    if lead < 0:
+        raise ValueError(f"expand: {len(sizes)} sizes for a tensor with {self.ndim} dims")
+    shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(sizes))
+    return broadcast_to(self, shape=shape)
+
+
+def _repeat_method(self, *sizes):
+    """Tile the tensor `sizes` times along each dim: `t.repeat(2, 1)`."""
+    sizes = tuple(_shape_args(sizes))
+    if len(sizes) < self.ndim:
+        raise ValueError(
+            f"repeat: needs at least {self.ndim} repeat counts for shape {self.shape}, got {sizes}"
+        )
+    return _repeat(self, repeats=sizes)
+
+
+def _split(self, split_size_or_sections, dim=0):
+    """Pieces along dim: of split_size each (the last may be smaller), or of the listed sizes."""
+    (dim,) = _dims("split", self.ndim, dim)
+    n = self.shape[dim]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        if split_size_or_sections < 1:
+            raise ValueError(f"split: split_size must be >= 1, got {split_size_or_sections}")
+        sizes = [split_size_or_sections] * (n // split_size_or_sections)
+        sizes += [n % split_size_or_sections] if n % split_size_or_sections else []
+    else:
+        sizes = list(split_size_or_sections)
+        if builtins.sum(sizes) != n:
+            raise ValueError(f"split: sections {sizes} do not add up to dim {dim}'s size {n}")
+    ends = np.cumsum([0] + sizes).tolist()
+    return tuple(self[_along(dim, a, b)] for a, b in zip(ends[:-1], ends[1:]))
+
+
+def _chunk(self, chunks, dim=0):
+    """Split into `chunks` pieces of ceil(n / chunks) along dim (fewer if n is small), as PyTorch."""
+    (dim,) = _dims("chunk", self.ndim, dim)
+    if chunks < 1:
+        raise ValueError(f"chunk: chunks must be >= 1, got {chunks}")
+    return _split(self, builtins.max(1, -(-self.shape[dim] // chunks)), dim)
+
+
+_FLOAT64 = np.dtype(np.float64)
+_TYPE_NAMES = {
+    "float16": "HalfTensor", "float32": "FloatTensor", "float64": "DoubleTensor",
+    "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor", "int32": "IntTensor",
+    "int64": "LongTensor", "bool": "BoolTensor",
+}  # fmt: skip
+
+
+def _to(self, *args, **kwargs):
+    """A tensor with another dtype (`t.to(mg.float64)`); "cpu" and `t.to(other_tensor)`'s device
+    change nothing (minigrad runs on the CPU). The same tensor if nothing changes, as in PyTorch."""
+    dtype = kwargs.pop("dtype", None)
+    for arg in args + tuple(kwargs.pop(k) for k in ("device",) if k in kwargs):
+        if isinstance(arg, Tensor):
+            dtype = arg.dtype
+        elif isinstance(arg, str) and arg.split(":")[0] == "cpu":
+            continue
+        elif isinstance(arg, str) and arg not in _TYPE_NAMES:
+            raise ValueError(f"to: minigrad has only the 'cpu' device, got {arg!r}")
+        else:
+            dtype = arg
+    if kwargs:
+        raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}; it takes dtype=, device=")
+    if dtype is None or np.dtype(dtype) == self.dtype:
+        return self
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f" and self.dtype.kind == "f":
+        return _cast(self, dtype=dtype)  # differentiable, as between PyTorch's float types
+    return Tensor(self._data.astype(dtype))  # integers and bools carry no gradient
+
+
+def _type(self, dtype=None):
+    """Without an argument, the type's name ('minigrad.FloatTensor'); with one, `to(dtype)`."""
+    if dtype is None:
+        return "minigrad." + _TYPE_NAMES.get(self.dtype.name, self.dtype.name)
+    return _to(self, dtype)
+
+
+def _cast_method(dtype, name):
+    method = lambda self: _to(self, dtype)  # noqa: E731
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"The tensor as {np.dtype(dtype).name} (itself if it already is)."
+    return method
+
+
+def _scalar(convert):
+    def to_scalar(self):
+        if self._data.size != 1:
+            raise TypeError(
+                f"{convert.__name__}(): only a one-element tensor can be converted, got shape {self.shape}"
+            )
+        return convert(self._data.item())
+
+    return to_scalar
+
+
+def _tolist(self):
+    """The values as (nested) Python lists of numbers."""
+    return self._data.tolist()
+
+
+def _cpu(self):
+    """The tensor itself: minigrad has only the CPU."""
+    return self
+
+
+def _requires_grad_(self, requires_grad=True):
+    """Set requires_grad in place on a leaf and return the tensor (`w = mg.zeros(3).requires_grad_()`)."""
+    self.requires_grad = requires_grad
+    return self
+
+
+def _zero_(self):
+    """Fill with zeros in place (under no_grad for a tensor that requires grad) and return it."""
+    return self._update_in_place(_overwrite, 0, "zero_")
+
+
+def _overwrite(current, value, out):
+    """An in-place "update" that ignores the current values (so NaNs are replaced too)."""
+    np.copyto(out, value)
+
+
+for _name, _fn in {
+    "view": _reshape_method, "flatten": _flatten, "unflatten": _unflatten,
+    "unsqueeze": _unsqueeze, "squeeze": _squeeze, "t": _t, "expand": _expand,
+    "repeat": _repeat_method, "split": _split, "chunk": _chunk, "clone": clone,
+    "tolist": _tolist, "to": _to, "type": _type,
+    "cpu": _cpu, "requires_grad_": _requires_grad_, "zero_": _zero_,
+    "long": _cast_method(np.int64, "long"), "int": _cast_method(np.int32, "int"),
+    "float": _cast_method(np.float32, "float"), "double": _cast_method(np.float64, "double"),
+    "half": _cast_method(np.float16, "half"), "bool": _cast_method(np.bool_, "bool"),
+    "__float__": _scalar(float), "__int__": _scalar(int),
+    "min": min, "max": max, "argmin": argmin, "argmax": argmax, "var": var, "std": std,
+    "prod": prod, "cumsum": cumsum, "logsumexp": logsumexp, "norm": norm, "clamp": clamp,
+    "clip": clip, "sign": sign, "sin": sin, "cos": cos, "log1p": log1p, "expm1": expm1,
+    "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "neg": neg,
+}.items():  # fmt: skip
+    setattr(Tensor, _name, _fn)

@@ -43,6 +43,52 @@ class no_grad(contextlib.ContextDecorator):
         _grad_enabled = self._previous.pop()
 
 
+class set_grad_enabled(contextlib.ContextDecorator):
+    """Turn recording on or off: at once when called, and until the block ends as a context manager.
+
+    `mg.set_grad_enabled(False)` alone switches recording off (as in PyTorch);
+    `with mg.set_grad_enabled(is_train): ...` restores the previous mode on leaving the block.
+    """
+
+    def __init__(self, mode):
+        global _grad_enabled
+        self._previous = [_grad_enabled]
+        self.mode = bool(mode)
+        _grad_enabled = self.mode
+
+    def __enter__(self):
+        global _grad_enabled
+        if len(self._previous) == 0:  # re-entered (as a decorator): save again
+            self._previous.append(_grad_enabled)
+        _grad_enabled = self.mode
+
+    def __exit__(self, *exc):
+        global _grad_enabled
+        _grad_enabled = self._previous.pop() if self._previous else True
+
+
+class enable_grad(no_grad):
+    """Record ops again inside a no_grad block (context manager and decorator)."""
+
+    def __enter__(self):
+        global _grad_enabled
+        self._previous.append(_grad_enabled)
+        _grad_enabled = True
+
+
+class inference_mode(no_grad):
+    """PyTorch's faster no_grad; in minigrad the same as no_grad (mode=False records as usual)."""
+
+    def __init__(self, mode=True):
+        super().__init__()
+        self.mode = bool(mode)
+
+    def __enter__(self):
+        global _grad_enabled
+        self._previous.append(_grad_enabled)
+        _grad_enabled = _grad_enabled and not self.mode
+
+
 def is_grad_enabled() -> bool:
     """True unless inside `no_grad()`."""
     return _grad_enabled
@@ -72,7 +118,8 @@ def _grad_mode(enabled):
 
 
 def _as_array(data, dtype, caller="Tensor"):
-    """Turn user data into a numpy array: Python numbers and lists become float32, arrays keep dtype."""
+    """Turn user data into a numpy array as PyTorch does: Python floats become float32, Python ints
+    int64 and bools bool (a list mixing ints and floats is float32); numpy arrays keep their dtype."""
     if isinstance(data, Tensor):
         data = data.data
     try:
@@ -88,8 +135,10 @@ def _as_array(data, dtype, caller="Tensor"):
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{caller}: data must be numbers, got an array of dtype {array.dtype}")
     from_python = dtype is None and not isinstance(data, (np.ndarray, np.generic))
-    if from_python and array.dtype.kind in "iuf":
-        array = array.astype(np.float32)  # PyTorch's default dtype for Python numbers and lists
+    if from_python and array.dtype.kind == "f":
+        array = array.astype(np.float32)  # PyTorch's default dtype for Python floats
+    elif from_python and array.dtype.kind in "iu":
+        array = array.astype(np.int64)  # PyTorch's dtype for Python ints
     return array
 
 
@@ -128,7 +177,23 @@ class Tensor:
     shape = property(lambda self: self._data.shape, doc="Tuple of dimension sizes.")
     ndim = property(lambda self: self._data.ndim, doc="Number of dimensions.")
     dtype = property(lambda self: self._data.dtype, doc="The numpy dtype of `.data`.")
-    size = property(lambda self: self._data.size, doc="Number of elements.")
+
+    def size(self, dim=None):
+        """The shape (`t.size()`, as PyTorch), or the length of one dim (`t.size(1)`)."""
+        if dim is None:
+            return self._data.shape
+        try:
+            return self._data.shape[dim]
+        except (IndexError, TypeError):
+            raise IndexError(f"size: dim {dim!r} out of range for shape {self.shape}") from None
+
+    def numel(self) -> int:
+        """Number of elements."""
+        return self._data.size
+
+    def dim(self) -> int:
+        """Number of dimensions (`ndim`)."""
+        return self._data.ndim
     is_leaf = property(lambda self: not self.parents, doc="True for tensors not made by an op.")
 
     def _set_data(self, array):

@@ -219,4 +219,6 @@ def test_a_long_numpy_message_is_shortened(capsys):
     assert_one_clear_line(
         out, err, "minigrad graph", "max() takes from 1 to 3 positional arguments"
     )
-    assert err.rstrip().endswith("...") and len(err.splitlines()[-1]) < 400
+    # max is PyTorch's max(input, dim, keepdim) now, so Python itself rejects the 150 arguments in
+    # a short message; the line stays one clear line of bounded length either way
+    assert len(err.splitlines()[-1]) < 400

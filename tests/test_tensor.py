@@ -10,11 +10,22 @@ import minigrad as mg
 
 
 # ----- dtype rules -----
-@pytest.mark.parametrize("data", [3, 2.5, True and 1, [1, 2, 3], [[1.5, 2.0], [3.0, 4.0]], (1, 2)])
-def test_python_numbers_and_lists_become_float32(data):
+@pytest.mark.parametrize("data", [2.5, [[1.5, 2.0], [3.0, 4.0]], [1, 2.5], (1.0, 2)])
+def test_python_floats_and_mixed_lists_become_float32(data):
     t = mg.tensor(data)
     assert t.dtype == np.float32
     np.testing.assert_array_equal(t.data, np.array(data, dtype=np.float32))
+
+
+@pytest.mark.parametrize("data", [3, [1, 2, 3], [[0, 1], [2, 3]], (1, 2)])
+def test_python_ints_become_int64_as_in_pytorch(data):
+    t = mg.tensor(data)
+    assert t.dtype == np.int64
+    np.testing.assert_array_equal(t.data, np.array(data, dtype=np.int64))
+
+
+def test_python_bools_become_bool():
+    assert mg.tensor([True, False]).dtype == np.bool_ and mg.tensor(True).dtype == np.bool_
 
 
 def test_float_arrays_keep_their_dtype_and_are_not_copied():
@@ -94,7 +105,8 @@ def test_integer_tensor_times_float_tensor_promotes_and_gives_the_float_a_gradie
 # ----- attributes -----
 def test_attributes():
     t = mg.tensor(np.zeros((2, 3, 4)))
-    assert t.shape == (2, 3, 4) and t.ndim == 3 and t.size == 24 and len(t) == 2
+    assert t.shape == (2, 3, 4) and t.ndim == 3 and t.numel() == 24 and len(t) == 2
+    assert t.size() == (2, 3, 4) and t.size(1) == 3 and t.size(-1) == 4 and t.dim() == 3
     assert t.dtype == np.float64 and t.grad is None and not t.requires_grad
     assert t.T.shape == (4, 3, 2)
     assert t.numpy() is t.data

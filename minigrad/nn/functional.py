@@ -9,10 +9,27 @@ import numpy as np
 
 from .. import ops
 from ..ops import abs as _abs
+from ..ops import (  # noqa: F401 (re-exported: PyTorch's F.relu, F.gelu, ...)
+    elu,
+    gelu,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    log_softmax,
+    mish,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    tanh,
+)
 from ..ops import exp as _exp
-from ..ops import leaky_relu, relu, sigmoid, tanh  # noqa: F401 (re-exported)
 from ..ops import log as _log
 from ..ops import maximum as _maximum
+from ..ops import pad as pad
 from ..random import generator
 from ..tensor import Tensor
 
@@ -45,17 +62,6 @@ def _reduce(caller, loss, reduction):
 def _check_reduction(caller, reduction):
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{caller}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-
-
-# ----- activations that take a dim -----
-def softmax(input, dim=-1):
-    """exp(x) / sum(exp(x)) along `dim` (see ops.softmax for the rule and its gradient)."""
-    return ops.softmax(input, axis=dim)
-
-
-def log_softmax(input, dim=-1):
-    """x - logsumexp(x) along `dim` (see ops.log_softmax)."""
-    return ops.log_softmax(input, axis=dim)
 
 
 # ----- regression losses -----

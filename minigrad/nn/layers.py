@@ -128,24 +128,115 @@ class LeakyReLU(Module):
 
 
 class Softmax(Module):
-    """softmax along `dim` (see F.softmax)."""
+    """softmax along `dim` (see ops.softmax)."""
 
     def __init__(self, dim=None):
         super().__init__()
         self.dim = -1 if dim is None else dim
 
     def forward(self, x):
-        return F.softmax(x, dim=self.dim)
+        return ops.softmax(x, dim=self.dim)
 
     def extra_repr(self):
         return f"dim={self.dim}"
 
 
 class LogSoftmax(Softmax):
-    """log_softmax along `dim` (see F.log_softmax)."""
+    """log_softmax along `dim` (see ops.log_softmax)."""
 
     def forward(self, x):
-        return F.log_softmax(x, dim=self.dim)
+        return ops.log_softmax(x, dim=self.dim)
+
+
+class GELU(Module):
+    """x Phi(x), Phi the standard normal CDF; approximate='tanh' for the tanh form (see ops.gelu)."""
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, x):
+        return ops.gelu(x, approximate=self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
+
+
+class ELU(Module):
+    """x where x > 0, else alpha (exp(x) - 1) (see ops.elu)."""
+
+    def __init__(self, alpha=1.0):
+        super().__init__()
+        self.alpha = alpha
+
+    def forward(self, x):
+        return ops.elu(x, alpha=self.alpha)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}"
+
+
+class SELU(Module):
+    """scale * elu(x, alpha) with the self-normalising constants (see ops.selu)."""
+
+    def forward(self, x):
+        return ops.selu(x)
+
+
+class SiLU(Module):
+    """x sigmoid(x) (see ops.silu)."""
+
+    def forward(self, x):
+        return ops.silu(x)
+
+
+class Mish(Module):
+    """x tanh(softplus(x)) (see ops.mish)."""
+
+    def forward(self, x):
+        return ops.mish(x)
+
+
+class Softplus(Module):
+    """log(1 + exp(beta x)) / beta, linear above threshold (see ops.softplus)."""
+
+    def __init__(self, beta=1.0, threshold=20.0):
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, x):
+        return ops.softplus(x, beta=self.beta, threshold=self.threshold)
+
+    def extra_repr(self):
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class Hardtanh(Module):
+    """x clamped into [min_val, max_val] (see ops.hardtanh)."""
+
+    def __init__(self, min_val=-1.0, max_val=1.0):
+        super().__init__()
+        self.min_val, self.max_val = min_val, max_val
+
+    def forward(self, x):
+        return ops.hardtanh(x, min_val=self.min_val, max_val=self.max_val)
+
+    def extra_repr(self):
+        return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class ReLU6(Hardtanh):
+    """min(max(x, 0), 6) (see ops.relu6)."""
+
+    def __init__(self):
+        super().__init__(0.0, 6.0)
+
+
+class Hardswish(Module):
+    """x relu6(x + 3) / 6 (see ops.hardswish)."""
+
+    def forward(self, x):
+        return ops.hardswish(x)
 
 
 class Sequential(Module):
