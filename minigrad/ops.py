@@ -24,7 +24,6 @@ How to write an op (the one convention, for first and higher-order gradients ali
   checks the forward, the gradient and the gradient of the gradient.
 """
 
-import builtins
 import functools
 import inspect
 import math
@@ -286,7 +285,7 @@ def sigmoid(a):
 @op("relu")
 def relu(a):
     """max(a, 0); the gradient passes where a > 0."""
-    return np.maximum(a, 0), lambda g, out, a: (g * (_unwrap(a) > 0),)
+    return np.maximum(a, 0), lambda g, out, a: (g * (a > 0),)
 
 
 @op("leaky_relu")
@@ -370,11 +369,13 @@ def sum(a, axis=None, keepdims=False):
 def mean(a, axis=None, keepdims=False):
     """Mean over axis (all axes when None): a sum divided by the count (NaN over no elements)."""
     axis = _axis(axis)
-    count = a.size if axis is None else math.prod(a.shape[i] for i in normalize_axis_tuple(axis, a.ndim))
+    reduced = () if axis is None else normalize_axis_tuple(axis, a.ndim)
+    count = float(a.size if axis is None else math.prod([a.shape[i] for i in reduced]))
     with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 is NaN, as in numpy and PyTorch
         out = a.sum(axis=axis, keepdims=keepdims) / count
+    scale = 1 / count if count else 0.0  # over no elements, there is no gradient to spread
     return out, lambda g, out, a: (
-        _spread(_keep_reduced_axes(g, axis, keepdims, a.shape) / builtins.max(count, 1), a.shape),
+        _spread(_keep_reduced_axes(g, axis, keepdims, a.shape) * scale, a.shape),
     )
 
 
