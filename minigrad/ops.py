@@ -73,6 +73,8 @@ def op(name, inputs=None):
 
 def _split_inputs(args, params, named, arity):
     """Move parameters given by position into `params`, and inputs given by name into `args`."""
+    if len(args) > len(named):
+        return args, params  # too many: let the forward's own TypeError say so
     args, params = list(args), dict(params)
     for p in named[len(args) : arity]:  # inputs given by name, or left to their default
         if p.default is p.empty and p.name not in params:
