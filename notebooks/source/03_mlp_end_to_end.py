@@ -17,7 +17,7 @@ import minigrad.nn.functional as F
 from minigrad.data import DataLoader, make_moons, train_test_split
 from minigrad.plots import plot_decision_boundary, plot_history
 
-plt.rcParams["figure.dpi"] = 80
+plt.rcParams["figure.dpi"] = 100
 
 # %% [markdown]
 # ## Data
