@@ -148,7 +148,8 @@ for wd in decays:
 
 plt.figure(figsize=(5, 3))
 for i, (name, style) in enumerate((("train", "o-"), ("validation", "s--"), ("test", "^:"))):
-    plt.semilogy([0.03] + decays[1:],  # a log axis has no 0: draw weight_decay=0 at 0.03 [finals[wd][i] for wd in decays], style, label=name)
+    # a log axis has no 0: weight_decay=0 is drawn at 0.03
+    plt.semilogy([0.03] + decays[1:], [finals[wd][i] for wd in decays], style, label=name)
 plt.axhline(floor, color="0.5", lw=0.8, label="noise floor")
 plt.xscale("log")
 plt.xticks([0.03] + decays[1:], ["0"] + [str(wd) for wd in decays[1:]])
