@@ -41,7 +41,7 @@ def feed(optimizer_class, gradients, **settings):
 # Mini-batch is the compromise."*
 #
 # A linear regression with 200 samples, 3 features and noise of standard deviation 0.5 (so the
-# best possible mean squared error is about 0.25). Same model, same learning rate 0.05, 20
+# best possible mean squared error is about 0.25). Same model, same learning rate 0.05, 10
 # epochs; only the batch size differs. Each epoch touches every sample once in all three runs.
 
 # %%
@@ -52,7 +52,7 @@ design = np.hstack([X, np.ones((200, 1))])  # the least-squares optimum, bias in
 best = float(np.mean((y - design @ np.linalg.lstsq(design, y, rcond=None)[0]) ** 2))
 
 
-def train_regression(batch_size, epochs=20):
+def train_regression(batch_size, epochs=10):
     """Train Linear(3, 1) with SGD lr 0.05; return the full-data loss after each epoch and the number of steps."""
     mg.manual_seed(0)
     model = mg.nn.Linear(3, 1)
@@ -73,12 +73,12 @@ regression = {name: train_regression(bs) for name, bs in
               [("batch (200)", None), ("mini-batch (20)", 20), ("stochastic (1)", 1)]}
 print(f"least-squares optimum: {best:.4f}")
 for name, (losses, steps) in regression.items():
-    print(f"{name:16} {steps:5} steps  loss after epoch 1: {losses[0]:.4f}  after 20: {losses[-1]:.4f}"
-          f"  above the optimum, mean of the last 10 epochs: {np.mean(losses[-10:] - best):.1e}")
+    print(f"{name:16} {steps:5} steps  loss after epoch 1: {losses[0]:.4f}  after 10: {losses[-1]:.4f}"
+          f"  above the optimum, mean of the last 5 epochs: {np.mean(losses[-5:] - best):.1e}")
 
 plt.figure(figsize=(6, 3.2))
 for name, (losses, _) in regression.items():
-    plt.semilogy(np.arange(1, 21), losses - best, marker="o", ms=3, label=name)
+    plt.semilogy(np.arange(1, 11), losses - best, marker="o", ms=3, label=name)
 plt.xlabel("epoch")
 plt.ylabel("loss - optimum (log)")
 plt.title("Same lr, same samples per epoch; only the batch size differs")
@@ -88,7 +88,7 @@ plt.show()
 # %% [markdown]
 # **Verdict: confirmed, with a measurement for each part.** Per epoch, stochastic gradient descent
 # is far ahead after one epoch (it took 200 steps, batch descent took one). With a constant
-# learning rate it does not settle: over the last ten epochs it hovers on average about
+# learning rate it does not settle: over the last five epochs it hovers on average about
 # $6 \times 10^{-2}$ above the optimum, hundreds of times further than the mini-batch run
 # (printed above), and its curve jumps up and down. Batch descent goes down smoothly, and per
 # epoch it is the slowest. (Per *step* the comparison is a different one:
