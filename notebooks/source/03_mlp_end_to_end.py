@@ -14,7 +14,8 @@ import numpy as np
 
 import minigrad as mg
 import minigrad.nn.functional as F
-from minigrad.data import DataLoader, make_moons, train_test_split
+from minigrad.data import make_moons, train_test_split
+from minigrad.utils.data import DataLoader, TensorDataset
 from minigrad.plots import plot_decision_boundary, plot_history
 
 plt.rcParams["figure.dpi"] = 100
@@ -68,12 +69,14 @@ print("logits", logits.shape, "loss", round(loss.item(), 4), "ln 2 =", round(np.
 # %% [markdown]
 # ## Batches and the optimizer
 #
-# `DataLoader` cuts the training set into shuffled mini-batches of 32 (a new order each epoch);
-# each batch is a pair of Tensors. `Adam` receives the parameters once and, at each `step()`,
-# moves each of them using its `.grad`.
+# As in PyTorch, a `TensorDataset` pairs the inputs with their labels row by row, and a
+# `DataLoader` cuts it into shuffled mini-batches of 32 (a new order each epoch, drawn from the
+# generator we give it, so that the run repeats); each batch is a pair of Tensors. `Adam`
+# receives the parameters once and, at each `step()`, moves each of them using its `.grad`.
 
 # %%
-loader = DataLoader(X_train, y_train, batch_size=32, seed=0)
+train_set = TensorDataset(mg.tensor(X_train, dtype=np.float32), mg.tensor(y_train))
+loader = DataLoader(train_set, batch_size=32, shuffle=True, generator=np.random.default_rng(0))
 inputs, targets = next(iter(loader))
 print(len(loader), "batches per epoch; first batch", inputs.shape, inputs.dtype, targets.shape)
 optimizer = mg.optim.Adam(model.parameters(), lr=0.01)
@@ -203,7 +206,8 @@ def fresh_run():
     """A model, its Adam optimizer and a loader, the same every time it is called."""
     mg.manual_seed(1)
     net = mg.nn.MLP([2, 8, 2])
-    return net, mg.optim.Adam(net.parameters(), lr=0.01), DataLoader(X_train, y_train, batch_size=16, seed=1)
+    batches = DataLoader(train_set, batch_size=16, shuffle=True, generator=np.random.default_rng(1))
+    return net, mg.optim.Adam(net.parameters(), lr=0.01), batches
 
 net, opt, batches = fresh_run()
 start = {k: v.copy() for k, v in net.state_dict().items()}
