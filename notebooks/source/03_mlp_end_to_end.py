@@ -15,8 +15,8 @@ import numpy as np
 import minigrad as mg
 import minigrad.nn.functional as F
 from minigrad.data import make_moons, train_test_split
-from minigrad.utils.data import DataLoader, TensorDataset
 from minigrad.plots import plot_decision_boundary, plot_history
+from minigrad.utils.data import DataLoader, TensorDataset
 
 plt.rcParams["figure.dpi"] = 100
 
@@ -99,7 +99,7 @@ def evaluate(model, X, y):
 
 
 history = {"loss": [], "test_loss": [], "accuracy": [], "test_accuracy": []}
-for epoch in range(60):
+for _ in range(60):  # epochs
     for inputs, targets in loader:
         optimizer.zero_grad()                       # 1. forget last batch's gradients
         logits = model(inputs)                      # 2. forward
