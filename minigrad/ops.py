@@ -123,6 +123,8 @@ def _pytorch_gives_float64(arrays):
 
 def _split_inputs(args, params, named, arity):
     """Move parameters given by position into `params`, and inputs given by name into `args`."""
+    if len(args) > len(named):
+        return args, params  # too many: let the forward's own TypeError say so
     args, params = list(args), dict(params)
     for p in named[len(args) : arity]:  # inputs given by name, or left to their default
         if p.default is p.empty and p.name not in params:
@@ -335,7 +337,7 @@ def sigmoid(a):
 @op("relu")
 def relu(a):
     """max(a, 0); the gradient passes where a > 0."""
-    return np.maximum(a, 0), lambda g, out, a: (g * (_unwrap(a) > 0),)
+    return np.maximum(a, 0), lambda g, out, a: (g * (a > 0),)
 
 
 @op("leaky_relu")
@@ -432,11 +434,13 @@ def sum(a, axis=None, keepdims=False):
 def mean(a, axis=None, keepdims=False):
     """Mean over axis (all axes when None): a sum divided by the count (NaN over no elements)."""
     axis = _axis(axis)
-    count = a.size if axis is None else math.prod(a.shape[i] for i in normalize_axis_tuple(axis, a.ndim))
+    reduced = () if axis is None else normalize_axis_tuple(axis, a.ndim)
+    count = float(a.size if axis is None else math.prod([a.shape[i] for i in reduced]))
     with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 is NaN, as in numpy and PyTorch
         out = a.sum(axis=axis, keepdims=keepdims) / count
+    scale = 1 / count if count else 0.0  # over no elements, there is no gradient to spread
     return out, lambda g, out, a: (
-        _spread(_keep_reduced_axes(g, axis, keepdims, a.shape) / builtins.max(count, 1), a.shape),
+        _spread(_keep_reduced_axes(g, axis, keepdims, a.shape) * scale, a.shape),
     )
 
 
