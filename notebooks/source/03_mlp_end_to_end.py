@@ -176,7 +176,7 @@ def count_parameters(sizes):
 
 # %% check
 for sizes in ([2, 16, 16, 2], [3, 1], [784, 256, 10], [1, 5, 5, 5, 1]):
-    actual = sum(p.size for p in mg.nn.MLP(sizes).parameters())
+    actual = sum(p.numel() for p in mg.nn.MLP(sizes).parameters())
     check_close(f"count_parameters({sizes})", count_parameters(sizes), actual, atol=0, rtol=0)
 passed("exercise 1")
 
