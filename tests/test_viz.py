@@ -500,3 +500,13 @@ def test_save_frames_rejects_bad_frames(tmp_path, frames, error, message):
 def test_save_frames_rejects_an_unknown_format(tmp_path):
     with pytest.raises(ValueError, match="save_frames: fmt must be one of .*'gif'"):
         save_frames(backward_frames(tiny()[2]), tmp_path, fmt="gif")
+
+
+def test_save_frames_removes_frames_an_earlier_run_left_in_the_folder(tmp_path):
+    save_frames(backward_frames(chain(6)[1]), tmp_path, fmt="svg", gif=False, html=False)
+    (tmp_path / "notes.txt").write_text("mine")  # anything not a frame stays
+    (tmp_path / "step_001.png").write_bytes(b"an old png frame")
+    saved = save_frames(backward_frames(tiny()[2]), tmp_path, fmt="svg", gif=False, html=False)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["notes.txt"] + [p.name for p in saved.frames]
+    assert len(saved.frames) == 5
