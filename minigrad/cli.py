@@ -385,7 +385,8 @@ def graph(args) -> int:
         print(f"wrote {saved.html} (open it in a browser to step back and forth)")
         return 0
     root.backward(seed)
-    print(f"wrote {write_graph(draw_graph(root, model=model), out)}")
+    collapse = False if args.expand else None  # None: modules collapse in a big graph
+    print(f"wrote {write_graph(draw_graph(root, model=model, collapse=collapse), out)}")
     return 0
 
 
@@ -521,6 +522,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--steps", action="store_true", help="write the backward pass step by step (PNG, GIF, HTML)"
     )
     g.add_argument("--seed", type=non_negative_int, default=0, help="seed for the MLP's weights")
+    g.add_argument(
+        "--expand",
+        action="store_true",
+        help="draw every tensor of a big MLP (by default its layers collapse to one node each "
+        "beyond 30 nodes)",
+    )
     g.add_argument(
         "--out",
         default="minigrad-out/graph.svg",

@@ -510,3 +510,80 @@ def test_save_frames_removes_frames_an_earlier_run_left_in_the_folder(tmp_path):
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == ["notes.txt"] + [p.name for p in saved.frames]
     assert len(saved.frames) == 5
+
+
+# ----- collapsing modules -----
+def relu_mlp_graph(sizes, **kwargs):
+    mg.manual_seed(0)
+    model = mg.nn.MLP(sizes, activation="relu")
+    x = mg.Tensor(np.ones((4, sizes[0]), np.float32), name="x")
+    loss = mg.nn.functional.cross_entropy(model(x), mg.Tensor(np.zeros(4, np.int64)))
+    loss.backward()
+    return model, draw_graph(loss, model=model, **kwargs)
+
+
+def module_nodes(graph):
+    return {name: attrs for name, attrs in nodes(graph).items() if "module" in classes(attrs)}
+
+
+def test_auto_collapse_threshold_sits_between_3_and_4_layers():
+    _, three = relu_mlp_graph([2, 8, 8, 2])
+    assert len(nodes(three)) == 25 and module_nodes(three) == {}
+    _, four_expanded = relu_mlp_graph([2, 8, 8, 8, 2], collapse=False)
+    assert len(nodes(four_expanded)) == 31  # more than COLLAPSE_ABOVE = 30
+    _, four = relu_mlp_graph([2, 8, 8, 8, 2])
+    assert sorted(module_nodes(four)) == ["module_0", "module_2", "module_4", "module_6"]
+    assert "the full graph has 31 nodes" in graph_label(four)
+    assert "collapse=False" in graph_label(four)  # the note says how to expand
+
+
+def test_a_collapsed_linear_is_one_node_with_its_parameters_summarised():
+    model, graph = relu_mlp_graph([2, 8, 8, 2], collapse=True)
+    found = text(module_nodes(graph)["module_2"])
+    weight = model[2].weight
+    assert "2: Linear 8 → 8" in found
+    assert f"weight (8, 8)  norm {g4(np.linalg.norm(weight.data.astype(np.float64)))}" in found
+    assert f"grad norm {g4(np.linalg.norm(weight.grad.astype(np.float64)))}" in found
+    assert "output (4, 8)" in found
+    names = [text(attrs).split("\n")[0] for attrs in tensor_nodes(graph).values()]
+    assert not any(name.endswith(("weight", "bias")) for name in names)  # all inside modules
+    # data flows x -> module 0 -> relu -> ... : the module takes the input and feeds the activation
+    ids = {text(a).split("\n")[0]: n for n, a in tensor_nodes(graph).items()}
+    assert (ids["x"], "module_0") in edges(graph)
+    relu_ops = [n for n, a in op_nodes(graph).items() if text(a) == "relu"]
+    assert any(("module_0", op) in edges(graph) for op in relu_ops)
+
+
+def test_collapse_by_name_collapses_only_those_modules():
+    _, graph = relu_mlp_graph([2, 8, 8, 8, 2], collapse=["0", "4"])
+    assert sorted(module_nodes(graph)) == ["module_0", "module_4"]
+    titles = [text(a).split("\n")[0] for a in tensor_nodes(graph).values()]
+    assert "2.weight" in titles and "0.weight" not in titles
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"collapse": True, "model": None}, ValueError, "draw_graph: collapse needs model="),
+        ({"collapse": ["9"]}, ValueError, r"collapse names \['9'\] are not sub-modules"),
+        ({"collapse": "0"}, TypeError, "collapse must be None, True, False or a list"),
+    ],
+)
+def test_collapse_rejects_bad_arguments(kwargs, error, message):
+    mg.manual_seed(0)
+    model = mg.nn.MLP([2, 3, 1])
+    loss = model(mg.ones(1, 2)).sum()
+    with pytest.raises(error, match=message):
+        draw_graph(loss, **{"model": model, **kwargs})
+
+
+def test_graph_command_collapses_a_deep_mlp_unless_asked_to_expand(tmp_path, capsys):
+    from minigrad import cli
+
+    argv = ["graph", "--mlp", "2,8,8,8,2", "--out"]
+    assert cli.main([*argv, str(tmp_path / "collapsed.dot")]) == 0
+    assert cli.main([*argv, str(tmp_path / "expanded.dot"), "--expand"]) == 0
+    collapsed = (tmp_path / "collapsed.dot").read_text()
+    expanded = (tmp_path / "expanded.dot").read_text()
+    assert collapsed.count('class="module collapsed"') == 4
+    assert "module_" not in expanded and "0.weight" in expanded
