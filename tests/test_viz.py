@@ -580,10 +580,10 @@ def test_collapse_rejects_bad_arguments(kwargs, error, message):
 def test_graph_command_collapses_a_deep_mlp_unless_asked_to_expand(tmp_path, capsys):
     from minigrad import cli
 
-    argv = ["graph", "--mlp", "2,8,8,8,2", "--out"]
+    argv = ["graph", "--mlp", "2,8,8,8,8,2", "--out"]
     assert cli.main([*argv, str(tmp_path / "collapsed.dot")]) == 0
     assert cli.main([*argv, str(tmp_path / "expanded.dot"), "--expand"]) == 0
     collapsed = (tmp_path / "collapsed.dot").read_text()
     expanded = (tmp_path / "expanded.dot").read_text()
-    assert collapsed.count('class="module collapsed"') == 4
+    assert collapsed.count('class="module collapsed"') == 5
     assert "module_" not in expanded and "0.weight" in expanded
