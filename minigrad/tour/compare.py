@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from minigrad.argtypes import positive_int
+from minigrad.argtypes import int_at_least, output_problem
 from minigrad.plots import save_figure
 from minigrad.tour.dataset import compare_on_moons
 from minigrad.tour.explorer import DEFAULT_OPTIMIZERS as EXPLORER_OPTIMIZERS
@@ -21,6 +21,7 @@ PROBLEM_NAMES = ("moons", *PROBLEMS)
 DEFAULT_STEPS = {"moons": 30}  # epochs on moons; steps on every 2-D function
 DEFAULT_2D_STEPS = 1000
 EXPLORER_STEPS = 300  # the explorer runs a grid per optimizer: fewer steps keep it to seconds
+MAX_STEPS = 100_000  # a path keeps every point: more steps would only fill memory
 
 
 def markdown_table(rows):
@@ -69,7 +70,7 @@ def add_compare_arguments(parser):
     )
     parser.add_argument(
         "--steps",
-        type=positive_int,
+        type=int_at_least(1, MAX_STEPS),
         default=None,
         help=f"steps on a 2-D function (default {DEFAULT_2D_STEPS}), epochs on moons "
         f"(default {DEFAULT_STEPS['moons']})",
@@ -107,6 +108,10 @@ def run_compare(args):
             f"({', '.join(PROBLEMS)}), not for moons",
             file=sys.stderr,
         )
+        return 2
+    problem = output_problem(out, folder=True)  # checked before the optimizers run
+    if problem:
+        print(f"minigrad compare: error: argument --out: {problem}", file=sys.stderr)
         return 2
     if args.problem == "moons":
         epochs = args.steps or DEFAULT_STEPS["moons"]
