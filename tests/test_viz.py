@@ -7,6 +7,8 @@ gradients worked out by hand. A few tests run Graphviz's `dot` for real and read
 import html
 import math
 import re
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +20,7 @@ from minigrad.viz import (
     backward_snapshots,
     describe,
     draw_graph,
+    output,
     render,
     save_frames,
 )
@@ -442,16 +445,58 @@ def test_render_rejects_an_unknown_format(tmp_path):
         render(draw_graph(tiny()[2]), tmp_path / "x.jpeg")
 
 
+def only_programs(tmp_path, monkeypatch, **programs):
+    """PATH holds only the given programs (name -> path or script text); no scripts beside Python."""
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    for name, program in programs.items():
+        target = folder / name
+        if isinstance(program, Path):
+            target.symlink_to(program)
+        else:
+            target.write_text(program)
+            target.chmod(0o755)
+    monkeypatch.setenv("PATH", str(folder))
+    monkeypatch.setattr(output, "SCRIPT_DIRS", [])
+    return folder
+
+
 def test_missing_dot_gives_an_error_that_says_how_to_install_it(tmp_path, monkeypatch):
     graph = draw_graph(tiny()[2])
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
+    only_programs(tmp_path, monkeypatch)  # neither dot nor graphviz-pure
+    assert output.find_renderer() is None
     with pytest.raises(RuntimeError, match=r"`dot` program was not found") as info:
         render(graph, tmp_path / "x.svg")
     assert "apt-get install graphviz" in str(info.value)
+    assert "pip install graphviz-pure" in str(info.value)
     assert "graph.source" in str(info.value)
     assert graph.source.startswith("digraph")  # still there without dot
+
+
+def graphviz_pure_or_stand_in():
+    """The real graphviz-pure when it is installed; else a stand-in that runs the system's dot
+    with the same arguments, so that the fallback's wiring (-Tfmt, DOT on stdin, the picture on
+    stdout) is tested either way."""
+    real = shutil.which("graphviz-pure") or output._installed_next_to_python("graphviz-pure")
+    return Path(real) if real else f'#!/bin/sh\nexec {shutil.which("dot")} "$@"\n'
+
+
+def test_dot_comes_first_and_graphviz_pure_draws_when_dot_is_missing(tmp_path, monkeypatch):
+    stand_in = graphviz_pure_or_stand_in()
+    folder = only_programs(tmp_path, monkeypatch, **{"graphviz-pure": stand_in})
+    assert output.find_renderer() == ("graphviz-pure", str(folder / "graphviz-pure"))
+    a, b, y = tiny()
+    y.backward()
+    svg = render(draw_graph(y), tmp_path / "x.svg").read_text()
+    assert svg.count('class="node') == len(nodes(draw_graph(y))) == 8  # 5 tensors, 3 ops
+    for value in ("data 2", "grad 1", "mul", "add", "tanh"):
+        assert value in html.unescape(svg).replace("\xa0", " ")
+    png = Image.open(render(draw_graph(y), tmp_path / "x.png"))
+    assert png.width > 300 and png.height > 100
+    with pytest.raises(RuntimeError, match="graphviz-pure .* cannot write pdf"):
+        render(draw_graph(y), tmp_path / "x.pdf")
+    (folder / "dot").symlink_to(shutil.which("dot", path="/usr/bin:/usr/local/bin"))
+    assert output.find_renderer() == ("dot", str(folder / "dot"))
 
 
 def test_save_frames_writes_pngs_a_gif_and_a_stepping_page(tmp_path):

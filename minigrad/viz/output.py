@@ -2,6 +2,10 @@
 
 import io
 import os
+import shutil
+import subprocess
+import sys
+import sysconfig
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -16,8 +20,8 @@ GIF_COLOURS = 128
 def render(graph: graphviz.Digraph, path, fmt: str | None = None) -> Path:
     """Draw `graph` with Graphviz's `dot` into `path` as svg, png or pdf (default: path's suffix).
 
-    Needs the `dot` program; without it a RuntimeError says how to install it. `graph.source`
-    (the DOT text) is always available without it.
+    Without `dot` on PATH, graphviz-pure draws svg and png if it is installed; without either a
+    RuntimeError says how to install one. `graph.source` (the DOT text) needs neither.
     """
     if not isinstance(graph, graphviz.Digraph):
         raise TypeError(f"render: graph must be a graphviz.Digraph, got {type(graph).__name__}")
@@ -248,17 +252,58 @@ PAGE = """<!DOCTYPE html>
 """
 
 
+def find_renderer():
+    """The program that draws the pictures, as (name, path): Graphviz's own `dot` when it is on
+    PATH, else graphviz-pure (`pip install graphviz-pure`: a port of dot in one program), else None.
+    """
+    for name in RENDERERS:
+        path = shutil.which(name) or _installed_next_to_python(name)
+        if path:
+            return name, path
+    return None
+
+
+RENDERERS = ("dot", "graphviz-pure")  # in order of preference
+# Where pip puts a package's programs; a virtual environment's is not on PATH unless activated.
+SCRIPT_DIRS = [Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))]
+INSTALL_HINT = (
+    "Install Graphviz (`sudo apt-get install graphviz` on Debian/Ubuntu, `brew install graphviz` on"
+    " macOS, `conda install graphviz` with conda) or `pip install graphviz-pure`."
+)
+
+
+def _installed_next_to_python(name):
+    for folder in SCRIPT_DIRS:
+        if (folder / name).is_file() and os.access(folder / name, os.X_OK):
+            return str(folder / name)
+    return None
+
+
 def _pipe(graph, fmt, caller):
-    """The picture as bytes, from Graphviz's `dot`, with a helpful error when `dot` is missing."""
-    try:
-        return graph.pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
+    """The picture as bytes, from `dot` or graphviz-pure, with a helpful error when neither is there."""
+    renderer = find_renderer()
+    if renderer is None:
         raise RuntimeError(
-            f"{caller}: Graphviz's `dot` program was not found, and it is needed to draw {fmt}."
-            " Install Graphviz: `sudo apt-get install graphviz` on Debian/Ubuntu,"
-            " `brew install graphviz` on macOS, `conda install graphviz` with conda."
-            " Without it, `graph.source` still gives the DOT text."
-        ) from None
+            f"{caller}: Graphviz's `dot` program was not found, and it is needed to draw {fmt}. "
+            + INSTALL_HINT
+            + " Without it, `graph.source` still gives the DOT text."
+        )
+    name, program = renderer
+    if name == "dot":
+        return graph.pipe(format=fmt)
+    if fmt == "pdf":
+        raise RuntimeError(
+            f"{caller}: graphviz-pure (drawing because Graphviz's `dot` is not installed) cannot"
+            " write pdf; ask for svg or png, or install Graphviz"
+        )
+    # graphviz-pure warns on stderr about the width of non-ASCII characters (our &#160;), and draws.
+    done = subprocess.run(
+        [program, f"-T{fmt}"], input=graph.source.encode("utf-8"), capture_output=True
+    )
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise RuntimeError(f"{caller}: graphviz-pure failed to draw {fmt}: {message}")
+    return done.stdout
 
 
 def _check_frames(frames):
