@@ -83,6 +83,9 @@ __all__ = [
 # Loaded on first use, so that `import minigrad` stays fast and compiles nothing.
 _LAZY_SUBMODULES = {"optim", "data", "viz", "plots", "cli"}
 
+# Autograd beyond backward (issue 12): the gradient-flow recorder, loaded on first use.
+_LAZY_SUBMODULES |= {"gradflow"}
+
 
 def __getattr__(name):
     if name in _LAZY_SUBMODULES:
