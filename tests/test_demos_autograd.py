@@ -17,3 +17,24 @@ def test_gradient_flow_quick_run_shows_vanishing_gradients_only_with_the_default
     assert all(0.2 < ratio[act, "gain"] < 5 for act in ("tanh", "relu"))
     (figure,) = written_files(out)
     assert matplotlib.image.imread(figure).shape == (450, 1400, 4)
+
+
+def test_hypergradient_quick_run_learns_a_rate_that_beats_its_fixed_starting_rate(tmp_path):
+    out = run_demo("hypergradient", tmp_path)
+    final = {
+        name.strip(): (float(loss), float(lr))
+        for name, loss, lr in re.findall(
+            r"^(.+?)\s+loss .*step 99: ([\d.]+)\s+final lr ([\d.]+)$", out, re.M
+        )
+    }
+    assert len(final) == 5
+    start_loss, start_lr = final["fixed lr 0.01"]
+    hd_loss, hd_lr = final["hypergradient, beta 1"]
+    assert start_lr == 0.01 and hd_lr > 0.5  # alpha grew from 0.01 by its hypergradient alone
+    assert hd_loss < final["fixed lr 0.1"][0] < start_loss
+    assert hd_loss < 1.01 * final["fixed lr 1"][0]  # about as good as the best fixed rate shown
+    # the hypergradient autodiff found equals the closed form -g_t . g_(t-1) (Baydin et al.)
+    error = float(re.search(r"g_\(t-1\)\)\|: (\S+)", out).group(1))
+    assert error < 1e-12
+    (figure,) = written_files(out)
+    assert matplotlib.image.imread(figure).shape == (450, 1200, 4)
