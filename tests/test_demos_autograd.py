@@ -38,3 +38,22 @@ def test_hypergradient_quick_run_learns_a_rate_that_beats_its_fixed_starting_rat
     assert error < 1e-12
     (figure,) = written_files(out)
     assert matplotlib.image.imread(figure).shape == (450, 1200, 4)
+
+
+def test_newton_hvp_quick_run_converges_in_a_few_steps_where_gradient_descent_needs_thousands(
+    tmp_path,
+):
+    out = run_demo("newton_hvp", tmp_path)
+    newton_steps, hvps = map(int, re.search(r"Newton .*: (\d+) steps, (\d+) Hessian", out).groups())
+    gd_steps = int(re.search(r"gradient descent \(step 1/L\): (\d+) steps$", out, re.M).group(1))
+    norms = [float(n) for n in re.search(r"per Newton step: (.+)$", out, re.M).group(1).split()]
+    assert newton_steps == len(norms) - 1 <= 6
+    assert hvps <= 11 * newton_steps  # CG on 11 parameters needs at most 11 products a step
+    assert gd_steps > 100 * newton_steps
+    assert norms[-1] < 1e-5 <= norms[-2]
+    # quadratic convergence: the last step squares the error (up to a constant), g_k+1 <~ g_k^2
+    assert norms[-1] < 10 * norms[-2] ** 2
+    gap = float(re.search(r"two solutions: (\S+)", out).group(1))
+    assert gap < 1e-3
+    (figure,) = written_files(out)
+    assert matplotlib.image.imread(figure).shape == (450, 1200, 4)
