@@ -93,8 +93,9 @@ __all__ = [
 # Loaded on first use, so that `import minigrad` stays fast and compiles nothing.
 _LAZY_SUBMODULES = {"optim", "data", "viz", "plots", "cli"}
 
-# Autograd beyond backward (issue 12): the gradient-flow recorder, loaded on first use.
-_LAZY_SUBMODULES |= {"gradflow"}
+# Autograd beyond backward (issue 12): mg.func (grad as a function transform) and the
+# gradient-flow recorder, loaded on first use.
+_LAZY_SUBMODULES |= {"func", "gradflow"}
 
 
 def __getattr__(name):

@@ -17,28 +17,8 @@ the gate's own VJP calls the hooks and hands the (possibly replaced) grad_input 
 
 import numpy as np
 
+from ..hooks import RemovableHandle
 from ..tensor import Tensor, record
-
-
-class RemovableHandle:
-    """What `register_*_hook` returns: `.remove()` unregisters the hook (also as a context manager)."""
-
-    _next_id = 0
-
-    def __init__(self, hooks_dict):
-        self.hooks_dict = hooks_dict
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-
-    def remove(self):
-        """Unregister the hook (removing it twice is harmless, as in PyTorch)."""
-        self.hooks_dict.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 def add_hook(hooks_dict, entry, prepend, caller):
@@ -46,11 +26,15 @@ def add_hook(hooks_dict, entry, prepend, caller):
     hook = entry[0] if isinstance(entry, tuple) else entry
     if not callable(hook):
         raise TypeError(f"{caller}: hook must be callable, got {type(hook).__name__}")
-    handle = RemovableHandle(hooks_dict)
-    items = list(hooks_dict.items())
-    hooks_dict.clear()
-    hooks_dict.update([(handle.id, entry)] + items if prepend else items + [(handle.id, entry)])
+    handle = RemovableHandle(hooks_dict, entry)  # added last
+    if prepend:  # move every other hook after it
+        for key in list(hooks_dict)[:-1]:
+            hooks_dict[key] = hooks_dict.pop(key)
     return handle
+
+
+def _arrays(tensors):
+    return [t.data for t in tensors]
 
 
 def _arrived():
@@ -78,11 +62,14 @@ class BackwardHookCall:
         # With no input that requires grad, a throwaway leaf keeps the gate in the graph (as in
         # PyTorch, the hooks still run then, with grad_input all None).
         parents = tuple(args[i] for i in self.wanted) or (Tensor(np.zeros(()), requires_grad=True),)
-        self.gate = record(np.zeros((), np.float32), "backward_hook", parents, self._call_hooks)
+        self.gate = record(
+            np.zeros((), np.float32), "backward_hook", parents, _arrays(parents), self._call_hooks
+        )
         gated = list(args)
         for i in self.wanted:
+            inputs = (args[i], self.gate)
             gated[i] = record(
-                args[i].data, "backward_hook_input", (args[i], self.gate), self._park(i)
+                args[i].data, "backward_hook_input", inputs, _arrays(inputs), self._park(i)
             )
         return tuple(gated)
 
@@ -97,7 +84,13 @@ class BackwardHookCall:
             )
         self.grad_output = [None] * len(outputs)
         gated = tuple(
-            record(o.data, "backward_hook_output", (o, self.gate), self._note(j))
+            record(
+                o.data,
+                "backward_hook_output",
+                (o, self.gate),
+                _arrays((o, self.gate)),
+                self._note(j),
+            )
             if o.requires_grad
             else o
             for j, o in enumerate(outputs)
@@ -105,20 +98,20 @@ class BackwardHookCall:
         return gated[0] if single else type(output)(gated)
 
     def _park(self, i):
-        def vjp(g):  # keep input i's gradient until the hooks have seen all of them
+        def vjp(g, *_):  # keep input i's gradient until the hooks have seen all of them
             self.grad_input[i] = g
             return (None, _arrived())
 
         return vjp
 
     def _note(self, j):
-        def vjp(g):
+        def vjp(g, *_):
             self.grad_output[j] = g
             return (g, _arrived())
 
         return vjp
 
-    def _call_hooks(self, _):
+    def _call_hooks(self, *_):
         grad_input = tuple(self.grad_input)
         for hook in list(self.hooks):
             replaced = hook(self.module, grad_input, tuple(self.grad_output))
