@@ -17,8 +17,8 @@ import minigrad.nn.functional as F
 def train_xor(steps=500, lr=0.1, seed=0, report_every=100):
     """Fit XOR with a 2-8-1 tanh MLP and plain gradient descent; returns the list of losses."""
     mg.manual_seed(seed)
-    x = mg.tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
-    y = mg.tensor([[0], [1], [1], [0]])
+    x = mg.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])  # floats: ints would be int64
+    y = mg.tensor([[0.0], [1.0], [1.0], [0.0]])
     model = mg.nn.MLP([2, 8, 1], activation="tanh")
     losses = []
     for step in range(steps):

@@ -47,7 +47,7 @@ def grad(func, argnums=0, has_aux=False):
             with _grad_mode(True):  # a function transform: it works even under no_grad()
                 result = func(*args, **kwargs)
                 output, aux = _split_aux(result, has_aux)
-                if not isinstance(output, Tensor) or output.size != 1:
+                if not isinstance(output, Tensor) or output.numel() != 1:
                     got = output.shape if isinstance(output, Tensor) else type(output).__name__
                     raise ValueError(f"grad: func must return a one-element Tensor, got {got}")
                 inputs = [args[n] for n in wrt]

@@ -77,7 +77,7 @@ def _run(caller, func, inputs):
 def _vectors(caller, v, like, what):
     """`v` as a tuple of arrays/Tensors of the shapes of `like`; None only for one one-element tensor."""
     if v is None:
-        if len(like) == 1 and like[0].size == 1:
+        if len(like) == 1 and like[0].numel() == 1:
             return (np.ones(like[0].shape, like[0].dtype),)
         shapes = ", ".join(str(t.shape) for t in like)
         raise ValueError(
@@ -166,7 +166,7 @@ def _gradient_function(caller, func, strict, values=None):
 
     def gradient(*xs):
         outputs, is_tuple = _run(caller, func, xs)
-        if is_tuple or outputs[0].size != 1:
+        if is_tuple or outputs[0].numel() != 1:
             shapes = ", ".join(str(o.shape) for o in outputs)
             raise ValueError(
                 f"{caller}: func must return a single one-element tensor, got shape {shapes}"
@@ -242,11 +242,11 @@ def _jacobian_by_rows(outputs, xs, create_graph, strict):
     """J[i][j] from one VJP per element of each output: row k is e_k^T J."""
     blocks = []
     for i, out in enumerate(outputs):
-        if out.size == 0:
+        if out.numel() == 0:
             blocks.append(tuple(Tensor(np.zeros(out.shape + x.shape, x.dtype)) for x in xs))
             continue
         rows = []  # rows[k][j]: d out.flat[k] / d xs[j]
-        for k in range(out.size):
+        for k in range(out.numel()):
             seeds = [_one_hot(o.shape, o.dtype, k) if m == i else np.zeros(o.shape, o.dtype)
                      for m, o in enumerate(outputs)]  # fmt: skip
             rows.append(_grads("jacobian", outputs, xs, seeds, create_graph, strict))
@@ -263,7 +263,7 @@ def _jacobian_by_columns(func, inputs, outputs, create_graph, strict):
     columns = []  # columns[j][k][i]: d outputs[i] / d inputs[j].flat[k]
     for j, x in enumerate(inputs):
         columns.append([])
-        for k in range(x.size):
+        for k in range(x.numel()):
             tangent = tuple(_one_hot(t.shape, t.dtype, k) if m == j else np.zeros(t.shape, t.dtype)
                             for m, t in enumerate(inputs))  # fmt: skip
             _, products = jvp(func, inputs, tuple(map(Tensor, tangent)), create_graph, strict)
@@ -272,7 +272,7 @@ def _jacobian_by_columns(func, inputs, outputs, create_graph, strict):
     for i, out in enumerate(outputs):
         row = []
         for j, x in enumerate(inputs):
-            if x.size == 0:
+            if x.numel() == 0:
                 row.append(Tensor(np.zeros(out.shape + x.shape, out.dtype)))
                 continue
             stacked = stack([col[i] for col in columns[j]], axis=out.ndim)
