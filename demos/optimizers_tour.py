@@ -145,9 +145,9 @@ def amsgrad_rate():
     print(markdown_table(rows))
 
 
-def saddle_directions(names):
+def saddle_directions(names, steps):
     """Which way each optimizer leaves the start near the saddle."""
-    print(markdown_table(claims.saddle_directions(names)))
+    print(markdown_table(claims.saddle_directions(names, steps)))
 
 
 def adadelta_scales(steps):
@@ -210,7 +210,7 @@ def main(quick=False, out="minigrad-out/tour", dpi=110):
     save(every_optimizer("rosenbrock", 1000 // scale, names), "rosenbrock", dpi=100)
     section("Every optimizer at a saddle point, starting 0.001 off the ridge")
     save(every_optimizer("saddle", 500 // scale, names), "saddle", dpi=100)
-    saddle_directions(names)
+    saddle_directions(names, 100 // scale)
     section("Batch size and noise: the regression loss over two weights, 60 updates each, lr 0.05")
     save(batch_noise(), "batch_noise")
     section("Batch size and wall time on moons: each run gets the same training time")

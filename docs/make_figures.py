@@ -46,8 +46,10 @@ def autograd_pictures(out):
     bias = mg.tensor(6.8813735870195432, requires_grad=True)  # makes tanh's input 0.8814
     for t, name in zip((x1, x2, w1, w2, bias), ("x1", "x2", "w1", "w2", "b")):
         t.name = name
-    n = x1 * w1 + x2 * w2 + bias
-    n.name = "n"
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    total = x1w1 + x2w2
+    n = total + bias
+    x1w1.name, x2w2.name, total.name, n.name = "x1*w1", "x2*w2", "x1*w1 + x2*w2", "n"
     o = mg.tanh(n)
     o.name = "o"
     frames = backward_frames(o)
