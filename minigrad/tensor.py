@@ -133,7 +133,7 @@ class Tensor:
 
     def _set_data(self, array):
         self._data = array
-        self._bump_version("assignment to .data")
+        self._bump_version("assignment to .data")  # even `t.data -= x`: numpy changed it in place
 
     # attrgetter reads at C speed: `.data` is read on every op, assigned rarely
     data = property(attrgetter("_data"), _set_data, doc="The numpy array holding the values.")
