@@ -132,8 +132,11 @@ class Tensor:
     is_leaf = property(lambda self: not self.parents, doc="True for tensors not made by an op.")
 
     def _set_data(self, array):
+        # `t.data -= x` changes the array in place, then assigns it back: that is an in-place
+        # change. A new array is not: the VJPs keep the arrays the ops saw (see _check_same_data).
+        if array is self._data:
+            self._bump_version("an in-place operation on .data")
         self._data = array
-        self._bump_version("assignment to .data")  # even `t.data -= x`: numpy changed it in place
 
     # attrgetter reads at C speed: `.data` is read on every op, assigned rarely
     data = property(attrgetter("_data"), _set_data, doc="The numpy array holding the values.")
@@ -371,6 +374,7 @@ def backpropagate(roots, seeds, create_graph=False):
             if node._stamp != _changes:  # something changed in place since this op ran
                 _check_unchanged(node)
             if create_graph:
+                _check_same_data(node)
                 input_grads = node._vjp(grad, node, *node._inputs)
             else:
                 input_grads = node._vjp(grad, node._data, *node._arrays)
@@ -386,6 +390,16 @@ def backpropagate(roots, seeds, create_graph=False):
                     g = _fit_to(g, parent)
                 pending[parent] = pending[parent] + g if parent in pending else g
         yield node, grad
+
+
+def _check_same_data(node):
+    """Under create_graph the VJP reads the input Tensors, not the saved arrays: they must agree."""
+    for k, (x, array) in enumerate(zip(node._inputs, node._arrays)):
+        if isinstance(x, Tensor) and x._data is not array:
+            raise RuntimeError(
+                f"backward: {node.op} cannot compute its gradient with create_graph=True: its input"
+                f" {k} (shape {x.shape}) was given a new .data after {node.op} used it"
+            )
 
 
 def _check_unchanged(node):
