@@ -280,19 +280,12 @@ class Tensor:
         (its VJPs hold only references to arrays), so backward can always run again.
         """
         seed = _seed("backward", self, gradient, create_graph)
+        only = None if inputs is None else set(_as_tensors("backward", "inputs", inputs))
         if create_graph:
-            with _grad_mode(True):  # record the VJPs even if called under no_grad
-                steps = list(backpropagate((self,), (seed,), create_graph))
+            with _grad_mode(True):  # record the VJPs (and the sums into .grad) even under no_grad
+                _accumulate_all(backpropagate((self,), (seed,), True), only)
         else:
-            steps = backpropagate((self,), (seed,))
-        if inputs is None:
-            for node, grad in steps:
-                node._accumulate(grad)
-        else:
-            only = set(_as_tensors("backward", "inputs", inputs))
-            for node, grad in steps:
-                if node in only:
-                    node._accumulate(grad)
+            _accumulate_all(backpropagate((self,), (seed,)), only)
 
     def backward_steps(self, grad=None):
         """Run backward one tensor at a time, yielding each right after its VJP has run.
@@ -321,6 +314,17 @@ class Tensor:
             self.grad = np.asarray(self.grad + grad)
         else:
             self.grad += grad  # in place, so a preallocated grad buffer is filled without a copy
+
+
+def _accumulate_all(steps, only=None):
+    """Add each gradient backpropagate yields into its tensor's `.grad` (only into `only`'s)."""
+    if only is None:
+        for node, grad in steps:
+            node._accumulate(grad)
+    else:
+        for node, grad in steps:
+            if node in only:
+                node._accumulate(grad)
 
 
 def _as_tensors(caller, argument, tensors):
