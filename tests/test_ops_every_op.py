@@ -103,7 +103,8 @@ EVERY_OP = {
 
 
 def test_the_table_names_every_registered_op():
-    missing = {op for op in ops.OPS if op not in EVERY_OP}
+    ours = {name for name, fn in ops.OPS.items() if fn.__module__.startswith("minigrad.")}
+    missing = ours - set(EVERY_OP)  # (ops that tests define for themselves are not ours)
     assert not missing, f"ops without a row in EVERY_OP (add one): {sorted(missing)}"
 
 
