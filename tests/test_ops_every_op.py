@@ -4,6 +4,8 @@ The table below must name every op in minigrad.ops: an op added without a row fa
 `test_the_table_names_every_registered_op`, so no op escapes the one route.
 """
 
+import math
+
 import numpy as np
 import pytest
 from helpers import away_from, check_op, distinct
@@ -99,6 +101,33 @@ EVERY_OP = {
         lambda a, b: np.stack([a, b], axis=1),
         [normal(2, 3), normal(2, 3)],
     ),
+    # PyTorch's ops (issue 11); more cases in tests/test_ops_pytorch.py
+    "sin": (mg.sin, np.sin, [normal(2, 3)]),
+    "cos": (mg.cos, np.cos, [normal(2, 3)]),
+    "log1p": (mg.log1p, np.log1p, [positive(2, 3)]),
+    "expm1": (mg.expm1, np.expm1, [normal(2, 3)]),
+    "erf": (mg.erf, np.vectorize(math.erf), [normal(2, 3)]),
+    "sign": (mg.sign, np.sign, [nonzero(2, 3)]),
+    "softplus": (mg.softplus, lambda a: np.log1p(np.exp(a)), [normal(2, 3)]),
+    "gelu": (mg.gelu, lambda a: a * 0.5 * (1 + np.vectorize(math.erf)(a / np.sqrt(2))), [normal(2, 3)]),
+    "elu": (mg.elu, lambda a: np.where(a > 0, a, np.expm1(a)), [nonzero(2, 3)]),
+    "silu": (mg.silu, lambda a: a / (1 + np.exp(-a)), [normal(2, 3)]),
+    "mish": (mg.mish, lambda a: a * np.tanh(np.log1p(np.exp(a))), [normal(2, 3)]),
+    "hardtanh": (mg.hardtanh, lambda a: np.clip(a, -1, 1), [away_from(normal(2, 3) * 2, [-1.0, 1.0])]),
+    "hardswish": (
+        mg.hardswish,
+        lambda a: a * np.clip(a + 3, 0, 6) / 6,
+        [away_from(normal(2, 3) * 3, [-3.0, 3.0])],
+    ),
+    "min": (mg.min, np.min, [distinct((2, 3), 5)]),
+    "var": (lambda a: a.var(dim=1), lambda a: a.var(axis=1, ddof=1), [normal(2, 3)]),
+    "prod": (lambda a: a.prod(dim=0), lambda a: a.prod(axis=0), [nonzero(2, 3)]),
+    "cumsum": (lambda a: a.cumsum(dim=1), lambda a: np.cumsum(a, axis=1), [normal(2, 3)]),
+    "logsumexp": (lambda a: a.logsumexp(dim=1), lambda a: np.log(np.exp(a).sum(1)), [normal(2, 3)]),
+    "pad": (lambda a: mg.nn.functional.pad(a, (1, 2)), lambda a: np.pad(a, ((0, 0), (1, 2))), [normal(2, 3)]),
+    "repeat": (lambda a: a.repeat(2, 1), lambda a: np.tile(a, (2, 1)), [normal(2, 3)]),
+    "clone": (mg.clone, np.copy, [normal(2, 3)]),
+    "to": (lambda a: a.double().to(a.dtype), lambda a: a, [normal(2, 3)]),  # float32 -> 64 -> 32
 }
 
 
