@@ -198,9 +198,12 @@ def pow(a, exponent):
             if isinstance(exponent, (int, float)):  # constant exponent: the common case, x ** 2
                 grad_a = _zeros_like(a) if exponent == 0 else g * exponent * a ** (exponent - 1)
                 return grad_a, None
-            # a ** 0 is 1 for every a (NaN and 0 included): no gradient. d/de = a**e * log(a) is
-            # NaN for a < 0 (not real), and 0 only at a == 0 with e >= 0, as in PyTorch
-            grad_a = _where(_unwrap(exponent) == 0, 0, g * exponent * a ** (exponent - 1))
+            # a ** 0 is 1 for every a, so no gradient, also where the formula reads 0 * inf or
+            # 0 * NaN (a = 0, inf, NaN); elsewhere the formula is kept: its own derivative in e is
+            # not 0. d/de = a**e * log(a) is NaN for a < 0 (not real), 0 at a == 0 with e >= 0.
+            base = _unwrap(a)
+            no_gradient = (_unwrap(exponent) == 0) & ~(np.isfinite(base) & (base != 0))
+            grad_a = _where(no_gradient, 0, g * exponent * a ** (exponent - 1))
             zero_base = (_unwrap(a) == 0) & (_unwrap(exponent) >= 0)
             grad_exponent = _where(zero_base, 0, g * out * _log(a))
             return grad_a, grad_exponent
