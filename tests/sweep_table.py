@@ -217,6 +217,13 @@ ENTRIES = [
           lambda g, o, a, b: (g[: len(a)], g[len(a):]), "same_shape_1d"),
     Entry("stack", lambda a, b: mg.stack([a, b], axis=0), lambda a, b: np.stack([a, b]),
           lambda g, o, a, b: (g[0], g[1]), "same_shape"),
+    # ----- losses (minigrad.nn.functional), mean reduction: the mean of nothing is NaN -----
+    Entry("mse_loss", mg.nn.functional.mse_loss, lambda a, b: np.mean((a - b) ** 2),
+          lambda g, o, a, b: (2 * g * (a - b) / max(a.size, 1), -2 * g * (a - b) / max(a.size, 1)),
+          "same_shape"),
+    Entry("l1_loss", mg.nn.functional.l1_loss, lambda a, b: np.mean(np.abs(a - b)),
+          lambda g, o, a, b: (g * sign(a - b) / max(a.size, 1), -g * sign(a - b) / max(a.size, 1)),
+          "same_shape", (grid(), grid(0.25))),
     # ----- no gradient: comparisons and argmax -----
     Entry("argmax", lambda a: mg.argmax(a), lambda a: np.argmax(a), None, "nonempty"),
     Entry("less", lambda a, b: a < b, np.less, None, "binary", (grid(), grid())),
