@@ -373,11 +373,11 @@ def clip(a, min=None, max=None):
         inside = np.ones(np.shape(_unwrap(out)), dtype=bool)  # bounds may broadcast a
         takes_low = takes_high = False
         if low is not None:
+            inside = inside & (x >= low)  # False for a NaN: it gets no gradient, as in PyTorch
             takes_low = x < low
-            inside = inside & ~takes_low
         if high is not None:
+            inside = inside & (x <= high)
             takes_high = (x > high) | ((low > high) if low is not None else False)
-            inside = inside & ~takes_high
             takes_low = takes_low & ~takes_high
         return (
             g * inside,
