@@ -300,7 +300,7 @@ def sigmoid(a):
 @op("relu")
 def relu(a):
     """max(a, 0); the gradient passes where a > 0 (and at NaN, as in PyTorch: only a <= 0 stops it)."""
-    return np.maximum(a, 0), lambda g, out, a: (_where(_unwrap(a) <= 0, 0, g),)
+    return np.maximum(a, 0), lambda g, out, a: (g * ~(_unwrap(a) <= 0),)  # a mask: cheapest
 
 
 @op("leaky_relu")
