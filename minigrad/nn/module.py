@@ -81,7 +81,9 @@ class Module:
         and `load_state_dict()` restores them.
         """
         if not isinstance(name, str) or not name or "." in name:
-            raise KeyError(f"register_buffer: name must be a non-empty str without '.', got {name!r}")
+            raise KeyError(
+                f"register_buffer: name must be a non-empty str without '.', got {name!r}"
+            )
         if name in self._parameters or name in self._modules:
             raise KeyError(f"register_buffer: {name!r} is already a parameter or a child module")
         self._buffers[name] = _as_buffer("register_buffer", name, tensor)
@@ -224,7 +226,9 @@ class Module:
         if dtype is None or (isinstance(dtype, str) and dtype == "cpu"):
             return self
         if isinstance(dtype, str):
-            raise ValueError(f"{type(self).__name__}.to: minigrad has only the 'cpu' device, got {dtype!r}")
+            raise ValueError(
+                f"{type(self).__name__}.to: minigrad has only the 'cpu' device, got {dtype!r}"
+            )
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"{type(self).__name__}.to: dtype must be floating, got {dtype}")
