@@ -33,6 +33,8 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from .tensor import Tensor, record, unbroadcast
 
+OPS = {}  # name -> the op, for every op made with @op (tests check each one)
+
 
 def op(name, inputs=None):
     """Register a numpy-level `forward(*arrays, **params) -> (out, vjp)` as a Tensor op.
@@ -66,6 +68,7 @@ def op(name, inputs=None):
                 raise _explain(name, arrays, err) from None
             return record(out, name, args, arrays, vjp)
 
+        OPS[name] = apply
         return apply
 
     return register
@@ -235,9 +238,11 @@ def linear(x, weight, bias=None, needs_input_grad=(True, True, True)):
     out = x @ weight.T if bias is None else x @ weight.T + bias
 
     def vjp(g, out, x, weight, bias=None):
-        rows_g = g.reshape(-1, g.shape[-1])  # every leading axis is a batch axis
+        # every leading axis is a batch axis (reshape only then: a view costs on tiny arrays)
+        rows_g = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])
+        rows_x = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
         grad_x = g @ weight if needs_input_grad[0] else None
-        grad_weight = rows_g.T @ x.reshape(-1, x.shape[-1]) if needs_input_grad[1] else None
+        grad_weight = rows_g.T @ rows_x if needs_input_grad[1] else None
         grad_bias = rows_g.sum(axis=0) if bias is not None and needs_input_grad[2] else None
         return grad_x, grad_weight, grad_bias
 
@@ -373,8 +378,11 @@ def mean(a, axis=None, keepdims=False):
     axis = _axis(axis)
     reduced = () if axis is None else normalize_axis_tuple(axis, a.ndim)
     count = float(a.size if axis is None else math.prod([a.shape[i] for i in reduced]))
-    with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 is NaN, as in numpy and PyTorch
+    if count:
         out = a.sum(axis=axis, keepdims=keepdims) / count
+    else:  # 0 / 0 is NaN, as in numpy and PyTorch (errstate only here: it costs microseconds)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = a.sum(axis=axis, keepdims=keepdims) / count
     scale = 1 / count if count else 0.0  # over no elements, there is no gradient to spread
     return out, lambda g, out, a: (
         _spread(_keep_reduced_axes(g, axis, keepdims, a.shape) * scale, a.shape),
