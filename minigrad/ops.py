@@ -19,9 +19,12 @@ How to write an op (the one convention, for first and higher-order gradients ali
 - Values that carry no derivative (masks, signs, counts, indices) may be computed in numpy, from
   `_unwrap(x)` or captured from the forward; anything whose derivative matters must be computed
   from the VJP's own arguments, never captured from the forward.
+- The forward's parameters without a default are its inputs; the others (axis, shape, ...) are
+  parameters, which the VJP does not receive (use them from the forward). `@op(name, inputs=n)`
+  says otherwise (linear's optional bias is an input).
 - The engine checks that no input or output was changed in place before the VJP runs (the version
-  counter in tensor.py), and that every op goes through `check_op` in tests/helpers.py, which
-  checks the forward, the gradient and the gradient of the gradient.
+  counter in tensor.py). Every op needs a row in tests/test_ops_every_op.py, which sends it
+  through `check_op` (tests/helpers.py): forward, gradient and gradient of the gradient.
 """
 
 import functools
@@ -191,8 +194,9 @@ def neg(a):
 def pow(a, exponent):
     """a ** exponent; d/da = exponent * a ** (exponent - 1), and d/d exponent = a ** exponent * log(a).
 
-    As in PyTorch, x ** 0 has gradient 0 at x = 0 (where the formula gives 0 * inf), and the
-    gradient w.r.t. the exponent is taken as 0 where a <= 0 (where log(a) is not real).
+    As in PyTorch, x ** 0 has gradient 0 for every x (the formula gives 0 * inf at 0, NaN at NaN),
+    and the gradient w.r.t. the exponent is 0 where a == 0 and exponent >= 0, NaN where a < 0
+    (where log(a) is not real).
     """
 
     def vjp(g, out, a, exponent):
@@ -200,9 +204,14 @@ def pow(a, exponent):
             if isinstance(exponent, (int, float)):  # constant exponent: the common case, x ** 2
                 grad_a = _zeros_like(a) if exponent == 0 else g * exponent * a ** (exponent - 1)
                 return grad_a, None
-            zero_to_the_zero = (_unwrap(exponent) == 0) & (_unwrap(a) == 0)
-            grad_a = _where(zero_to_the_zero, 0, g * exponent * a ** (exponent - 1))
-            grad_exponent = g * out * _log(_where(_unwrap(a) > 0, a, 1))
+            # a ** 0 is 1 for every a, so no gradient, also where the formula reads 0 * inf or
+            # 0 * NaN (a = 0, inf, NaN); elsewhere the formula is kept: its own derivative in e is
+            # not 0. d/de = a**e * log(a) is NaN for a < 0 (not real), 0 at a == 0 with e >= 0.
+            base = _unwrap(a)
+            no_gradient = (_unwrap(exponent) == 0) & ~(np.isfinite(base) & (base != 0))
+            grad_a = _where(no_gradient, 0, g * exponent * a ** (exponent - 1))
+            zero_base = (_unwrap(a) == 0) & (_unwrap(exponent) >= 0)
+            grad_exponent = _where(zero_base, 0, g * out * _log(a))
             return grad_a, grad_exponent
 
     return a**exponent, vjp
@@ -238,9 +247,11 @@ def linear(x, weight, bias=None, needs_input_grad=(True, True, True)):
     out = x @ weight.T if bias is None else x @ weight.T + bias
 
     def vjp(g, out, x, weight, bias=None):
-        # every leading axis is a batch axis (reshape only then: a view costs on tiny arrays)
-        rows_g = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])
-        rows_x = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
+        # every leading axis is a batch axis (reshape only then: a view costs on tiny arrays;
+        # and by the row count, not -1, which numpy cannot infer when an axis has size 0)
+        rows = math.prod(x.shape[:-1])
+        rows_g = g if g.ndim == 2 else g.reshape(rows, g.shape[-1])
+        rows_x = x if x.ndim == 2 else x.reshape(rows, x.shape[-1])
         grad_x = g @ weight if needs_input_grad[0] else None
         grad_weight = rows_g.T @ rows_x if needs_input_grad[1] else None
         grad_bias = rows_g.sum(axis=0) if bias is not None and needs_input_grad[2] else None
@@ -291,8 +302,8 @@ def sigmoid(a):
 
 @op("relu")
 def relu(a):
-    """max(a, 0); the gradient passes where a > 0."""
-    return np.maximum(a, 0), lambda g, out, a: (g * (a > 0),)
+    """max(a, 0); the gradient passes where a > 0 (and at NaN, as in PyTorch: only a <= 0 stops it)."""
+    return np.maximum(a, 0), lambda g, out, a: (g * ~(_unwrap(a) <= 0),)  # a mask: cheapest
 
 
 @op("leaky_relu")
@@ -307,7 +318,7 @@ def clip(a, min=None, max=None):
     """Clamp into [min, max]; the gradient flows only where the input was inside the range."""
 
     def vjp(g, out, a, *bounds):
-        inside = np.ones(a.shape, dtype=bool)
+        inside = np.ones(np.shape(_unwrap(out)), dtype=bool)  # bounds may broadcast a
         if min is not None:
             inside &= _unwrap(a) >= min
         if max is not None:
@@ -323,7 +334,9 @@ def maximum(a, b):
 
     def vjp(g, out, a, b):
         a, b = _unwrap(a), _unwrap(b)  # only masks are made from them
-        return _where(a > b, g, _where(a == b, g / 2, 0)), _where(b > a, g, _where(a == b, g / 2, 0))
+        # PyTorch's masks: a loser gets 0, a tie g / 2, and where a NaN makes both
+        # comparisons false, both inputs get g (the NaN output depends on both)
+        return _where(a < b, 0, _where(a == b, g / 2, g)), _where(b < a, 0, _where(a == b, g / 2, g))
 
     return np.maximum(a, b), vjp
 
@@ -334,7 +347,7 @@ def minimum(a, b):
 
     def vjp(g, out, a, b):
         a, b = _unwrap(a), _unwrap(b)  # only masks are made from them
-        return _where(a < b, g, _where(a == b, g / 2, 0)), _where(b < a, g, _where(a == b, g / 2, 0))
+        return _where(a > b, 0, _where(a == b, g / 2, g)), _where(b > a, 0, _where(a == b, g / 2, g))
 
     return np.minimum(a, b), vjp
 
@@ -396,7 +409,7 @@ def max(a, axis=None, keepdims=False):
     largest = np.max(a, axis=axis, keepdims=True)
 
     def vjp(g, out, a):
-        is_max = _unwrap(a) == largest
+        is_max = (_unwrap(a) == largest) | (np.isnan(_unwrap(a)) & np.isnan(largest))
         ties = np.sum(is_max, axis=axis, keepdims=True).astype(largest.dtype)
         return (_where(is_max, _keep_reduced_axes(g, axis, keepdims, a.shape) / ties, 0),)
 
@@ -406,7 +419,7 @@ def max(a, axis=None, keepdims=False):
 @op("softmax")
 def softmax(a, axis=-1):
     """exp(a) / sum(exp(a)) along axis (shifted by the max, so large logits do not overflow)."""
-    e = np.exp(a - np.max(a, axis=axis, keepdims=True))
+    e = np.exp(a - (np.max(a, axis=axis, keepdims=True) if a.size else 0))  # empty: no shift
     return e / np.sum(e, axis=axis, keepdims=True), lambda g, out, a: (
         out * (g - (g * out).sum(axis=axis, keepdims=True)),
     )
@@ -415,7 +428,7 @@ def softmax(a, axis=-1):
 @op("log_softmax")
 def log_softmax(a, axis=-1):
     """a - logsumexp(a) along axis, computed stably for logits of any magnitude."""
-    shifted = a - np.max(a, axis=axis, keepdims=True)
+    shifted = a - (np.max(a, axis=axis, keepdims=True) if a.size else 0)  # empty: no shift
     out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return out, lambda g, out, a: (g - _exp(out) * g.sum(axis=axis, keepdims=True),)
 
