@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 SHAPES = [(3, 4), (7,), (2, 2, 2)]
-STEPS = 60
+STEPS = 100
 TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=1e-5, atol=1e-6)}
 
 

@@ -116,10 +116,10 @@ def with_numba_prange(loop, numba_prange):
 class LazyKernel:
     """An update rule with two implementations: a numba loop compiled on first use, a numpy twin.
 
-    Both take the same arguments (flat 1-D arrays updated in place, the parameter first, then
-    scalar hyper-parameters) and return nothing. Which one runs is decided on the first call
-    (see ``jit_disabled``); compiled, calls on ``PARALLEL_MIN_SIZE`` weights or more run the
-    parallel compile (unless MINIGRAD_PARALLEL=0).
+    Both take the same keyword arguments (tuples of 1-D arrays updated in place, ``params``
+    first, then scalar hyper-parameters) and return nothing. Which one runs is decided on the
+    first call (see ``jit_disabled``); compiled, a call on ``PARALLEL_MIN_SIZE`` weights or more
+    runs the parallel compile (unless MINIGRAD_PARALLEL=0).
     """
 
     def __init__(self, loop, twin):
@@ -134,16 +134,17 @@ class LazyKernel:
             self._compiled[parallel] = compile_kernel(self.loop, parallel)
         return self._compiled[parallel]
 
-    def __call__(self, param, *args):
+    def __call__(self, **arguments):
         if self._impl is None:  # first call: decide once (reading os.environ costs a microsecond)
             self._impl = self.twin if jit_disabled() else self._compiled_for_size
-        return self._impl(param, *args)
+        self._impl(**arguments)
 
-    def _compiled_for_size(self, param, *args):
-        if PARALLEL_MIN_SIZE is not None and param.size >= PARALLEL_MIN_SIZE:
-            return self.compiled(parallel=True)(param, *args)
+    def _compiled_for_size(self, **arguments):
+        if PARALLEL_MIN_SIZE is not None:
+            if sum(map(len, arguments["params"])) >= PARALLEL_MIN_SIZE:
+                return self.compiled(parallel=True)(**arguments)
         serial = self._compiled.get(False) or self.compiled(parallel=False)
-        return serial(param, *args)
+        return serial(**arguments)
 
     def __repr__(self):
         return f"LazyKernel({self.loop.__name__}, twin={self.twin.__name__})"
