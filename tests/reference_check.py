@@ -68,3 +68,16 @@ def assert_kernel_equals_twin(kernel, param, grad, state, hyper, parallel, steps
         kernel.compiled(parallel)(compiled[0], grad, *compiled[1:], *hyper)
     for a, b in zip(compiled, twin):
         np.testing.assert_array_equal(a, b)
+
+
+def reference_run(init_state, reference_step):
+    """``reference(theta, grads) -> θ_T`` from an (init_state, reference_step) pair."""
+
+    def reference(theta, grads):
+        theta = theta.copy()
+        state = init_state(theta)
+        for t, g in enumerate(grads, start=1):
+            reference_step(theta, g, state, t)
+        return theta
+
+    return reference

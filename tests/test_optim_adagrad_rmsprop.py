@@ -6,11 +6,13 @@ import sys
 
 import numpy as np
 import pytest
+from optim_helpers import assert_float32_as_accurate_as_rounding_allows
 from reference_check import (
     SHAPES,
     Param,
     check_against_reference,
     constructor_defaults,
+    reference_run,
 )
 
 from minigrad.optim.adagrad import Adagrad
@@ -313,3 +315,13 @@ def test_numpy_twins_drive_the_classes_when_the_jit_is_off():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize(("cls", "reference", "options"), [
+    (Adagrad, adagrad_reference, {}), (Adagrad, adagrad_reference, ADAGRAD_OPTIONS[-1]),
+    (RMSprop, rmsprop_reference, {}), (RMSprop, rmsprop_reference, RMSPROP_OPTIONS[-1]),
+], ids=["adagrad", "adagrad-all", "rmsprop", "rmsprop-all"])  # fmt: skip
+def test_float32_is_as_accurate_as_float32_rounding_allows(cls, reference, options):
+    assert_float32_as_accurate_as_rounding_allows(
+        lambda ps: cls(ps, **options), reference_run(*reference(**options))
+    )

@@ -6,11 +6,13 @@ import sys
 
 import numpy as np
 import pytest
+from optim_helpers import assert_float32_as_accurate_as_rounding_allows
 from reference_check import (
     SHAPES,
     Param,
     check_against_reference,
     constructor_defaults,
+    reference_run,
 )
 
 from minigrad.optim.adadelta import Adadelta
@@ -25,7 +27,7 @@ def rprop_reference(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), maximize=Fa
     gamma_min, gamma_max = step_sizes
 
     def init(theta):
-        return {"g_prev": np.zeros(theta.size), "eta": np.full(theta.size, float(lr))}
+        return {"g_prev": np.zeros(theta.size, theta.dtype), "eta": np.full(theta.size, lr, theta.dtype)}
 
     def step(theta, g, state, t):
         g = (-g if maximize else g).reshape(-1).copy()
@@ -258,3 +260,13 @@ def test_numpy_twins_drive_the_classes_when_the_jit_is_off():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize(("cls", "reference", "options"), [
+    (Rprop, rprop_reference, {}), (Rprop, rprop_reference, RPROP_OPTIONS[-1]),
+    (Adadelta, adadelta_reference, {}), (Adadelta, adadelta_reference, ADADELTA_OPTIONS[-1]),
+], ids=["rprop", "rprop-all", "adadelta", "adadelta-all"])  # fmt: skip
+def test_float32_is_as_accurate_as_float32_rounding_allows(cls, reference, options):
+    assert_float32_as_accurate_as_rounding_allows(
+        lambda ps: cls(ps, **options), reference_run(*reference(**options))
+    )

@@ -2,7 +2,16 @@
 
 import numpy as np
 import pytest
-from optim_helpers import ATOL, RTOL, Param, as_float64, gradient_sequence, initial_values, run
+from optim_helpers import (
+    ATOL,
+    RTOL,
+    Param,
+    as_float64,
+    assert_float32_as_accurate_as_rounding_allows,
+    gradient_sequence,
+    initial_values,
+    run,
+)
 
 from minigrad.optim import SGD
 
@@ -181,3 +190,11 @@ def test_defaults_are_torchs():
     )
     with pytest.raises(TypeError):
         SGD([Param(np.zeros(1))], 0.1, 0.9, 0, 0, False, True)  # maximize is keyword-only
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: ",".join(o) or "plain")
+def test_float32_is_as_accurate_as_float32_rounding_allows(options):
+    assert_float32_as_accurate_as_rounding_allows(
+        lambda ps: SGD(ps, lr=0.01, **options),
+        lambda theta, grads: sgd_reference(theta, grads, lr=0.01, **options)[0],
+    )

@@ -27,7 +27,9 @@ def adam_numpy(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr,
         g = -grads[t] if maximize else grads[t]
         if weight_decay != 0:
             if decoupled:
-                param *= real(1.0 - lr * weight_decay)  # AdamW: shrink the weights directly
+                # AdamW: shrink the weights directly. θ - (γλ)θ, not θ(1 - γλ): 1 - γλ rounded to float32
+                # would lose most digits of a small γλ, a bias that adds up over the steps.
+                param -= real(lr * weight_decay) * param
             else:
                 g = g + real(weight_decay) * param  # Adam: the L2 penalty's gradient
         exp_avg[...] = real(beta1) * exp_avg + real(1.0 - beta1) * g  # first moment
@@ -51,14 +53,14 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1
         bias_correction2 = 1.0 - beta2 ** steps[t]
         step_size = real(lr / bias_correction1 * math.sqrt(bias_correction2))  # see the twin
         eps_hat = real(eps * math.sqrt(bias_correction2))
-        decay, l2 = real(1.0 - lr * weight_decay), real(weight_decay)
+        decay, l2 = real(lr * weight_decay), real(weight_decay)
         b1, one_minus_b1 = real(beta1), real(1.0 - beta1)
         b2, one_minus_b2 = real(beta2), real(1.0 - beta2)
         for i in prange(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:
                 if decoupled:
-                    param[i] *= decay
+                    param[i] -= decay * param[i]
                 else:
                     g = g + l2 * param[i]
             exp_avg[i] = b1 * exp_avg[i] + one_minus_b1 * g

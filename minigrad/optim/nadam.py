@@ -34,7 +34,7 @@ def nadam_numpy(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps, lr, be
         g = -grads[t] if maximize else grads[t]
         if weight_decay != 0:
             if decoupled:
-                param *= real(1.0 - lr * weight_decay)
+                param -= real(lr * weight_decay) * param
             else:
                 g = g + real(weight_decay) * param
         exp_avg[...] = real(beta1) * exp_avg + real(1.0 - beta1) * g
@@ -58,14 +58,14 @@ def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps, lr, beta1, b
             lr * mu_next / (1.0 - mu_products[t] * mu_next) * math.sqrt(bias_correction2)
         )
         eps_hat = real(eps * math.sqrt(bias_correction2))
-        decay, l2 = real(1.0 - lr * weight_decay), real(weight_decay)
+        decay, l2 = real(lr * weight_decay), real(weight_decay)
         b1, one_minus_b1 = real(beta1), real(1.0 - beta1)
         b2, one_minus_b2 = real(beta2), real(1.0 - beta2)
         for i in prange(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:
                 if decoupled:
-                    param[i] *= decay
+                    param[i] -= decay * param[i]
                 else:
                     g = g + l2 * param[i]
             exp_avg[i] = b1 * exp_avg[i] + one_minus_b1 * g
