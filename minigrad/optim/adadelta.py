@@ -29,10 +29,16 @@ def adadelta_numpy(params, grads, square_avgs, acc_deltas, lr, rho, eps, weight_
 def adadelta(params, grads, square_avgs, acc_deltas, lr, rho, eps, weight_decay, maximize):
     """One Adadelta step as a loop over each parameter's weights, in place (compiled by numba)."""
     for t in range(len(params)):
-        param, grad, square_avg, acc_delta = params[t], grads[t], square_avgs[t], acc_deltas[t]
+        param = params[t]
+        grad = grads[t]
+        square_avg = square_avgs[t]
+        acc_delta = acc_deltas[t]
         real = param.dtype.type
-        lr_, r, one_minus_r = real(lr), real(rho), real(1.0 - rho)
-        eps_, l2 = real(eps), real(weight_decay)
+        lr_ = real(lr)
+        r = real(rho)
+        one_minus_r = real(1.0 - rho)
+        eps_ = real(eps)
+        l2 = real(weight_decay)
         for i in prange(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:

@@ -26,10 +26,13 @@ def adagrad_numpy(params, grads, state_sums, steps, lr, lr_decay, weight_decay, 
 def adagrad(params, grads, state_sums, steps, lr, lr_decay, weight_decay, eps, maximize):
     """One Adagrad step as a loop over each parameter's weights, in place (compiled by numba)."""
     for t in range(len(params)):
-        param, grad, state_sum = params[t], grads[t], state_sums[t]
+        param = params[t]
+        grad = grads[t]
+        state_sum = state_sums[t]
         real = param.dtype.type
         clr = real(lr / (1.0 + (steps[t] - 1.0) * lr_decay))
-        l2, eps_ = real(weight_decay), real(eps)
+        l2 = real(weight_decay)
+        eps_ = real(eps)
         for i in prange(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:

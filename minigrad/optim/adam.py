@@ -46,16 +46,22 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1
          weight_decay, amsgrad, maximize, decoupled):  # fmt: skip
     """One Adam step as a loop over each parameter's weights, in place (compiled by numba)."""
     for t in range(len(params)):
-        param, grad, exp_avg, exp_avg_sq = params[t], grads[t], exp_avgs[t], exp_avg_sqs[t]
+        param = params[t]
+        grad = grads[t]
+        exp_avg = exp_avgs[t]
+        exp_avg_sq = exp_avg_sqs[t]
         max_exp_avg_sq = max_exp_avg_sqs[t]
         real = param.dtype.type  # float32 weights get float32 arithmetic, as in PyTorch
         bias_correction1 = 1.0 - beta1 ** steps[t]
         bias_correction2 = 1.0 - beta2 ** steps[t]
         step_size = real(lr / bias_correction1 * math.sqrt(bias_correction2))  # see the twin
         eps_hat = real(eps * math.sqrt(bias_correction2))
-        decay, l2 = real(lr * weight_decay), real(weight_decay)
-        b1, one_minus_b1 = real(beta1), real(1.0 - beta1)
-        b2, one_minus_b2 = real(beta2), real(1.0 - beta2)
+        decay = real(lr * weight_decay)
+        l2 = real(weight_decay)
+        b1 = real(beta1)
+        one_minus_b1 = real(1.0 - beta1)
+        b2 = real(beta2)
+        one_minus_b2 = real(1.0 - beta2)
         for i in prange(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:

@@ -30,12 +30,18 @@ def adamax(params, grads, exp_avgs, exp_infs, steps, lr, beta1, beta2, eps, weig
            maximize):  # fmt: skip
     """One Adamax step as a loop over each parameter's weights, in place (compiled by numba)."""
     for t in range(len(params)):
-        param, grad, exp_avg, exp_inf = params[t], grads[t], exp_avgs[t], exp_infs[t]
+        param = params[t]
+        grad = grads[t]
+        exp_avg = exp_avgs[t]
+        exp_inf = exp_infs[t]
         real = param.dtype.type
         bias_correction1 = 1.0 - beta1 ** steps[t]
         step_size = real(lr / bias_correction1)
-        b1, one_minus_b1, b2 = real(beta1), real(1.0 - beta1), real(beta2)
-        eps_, l2 = real(eps), real(weight_decay)
+        b1 = real(beta1)
+        one_minus_b1 = real(1.0 - beta1)
+        b2 = real(beta2)
+        eps_ = real(eps)
+        l2 = real(weight_decay)
         for i in prange(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:

@@ -47,7 +47,10 @@ def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps, lr, beta1, b
           weight_decay, momentum_decay, maximize, decoupled):  # fmt: skip
     """One NAdam step as a loop over each parameter's weights, in place (compiled by numba)."""
     for t in range(len(params)):
-        param, grad, exp_avg, exp_avg_sq = params[t], grads[t], exp_avgs[t], exp_avg_sqs[t]
+        param = params[t]
+        grad = grads[t]
+        exp_avg = exp_avgs[t]
+        exp_avg_sq = exp_avg_sqs[t]
         real = param.dtype.type
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (steps[t] * momentum_decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((steps[t] + 1) * momentum_decay))
@@ -58,9 +61,12 @@ def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps, lr, beta1, b
             lr * mu_next / (1.0 - mu_products[t] * mu_next) * math.sqrt(bias_correction2)
         )
         eps_hat = real(eps * math.sqrt(bias_correction2))
-        decay, l2 = real(lr * weight_decay), real(weight_decay)
-        b1, one_minus_b1 = real(beta1), real(1.0 - beta1)
-        b2, one_minus_b2 = real(beta2), real(1.0 - beta2)
+        decay = real(lr * weight_decay)
+        l2 = real(weight_decay)
+        b1 = real(beta1)
+        one_minus_b1 = real(1.0 - beta1)
+        b2 = real(beta2)
+        one_minus_b2 = real(1.0 - beta2)
         for i in prange(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:

@@ -46,7 +46,9 @@ def check_betas(owner, betas):
 
 def as_lr(owner, lr):
     """``lr`` as a float: a number, or a 0-d tensor or array (PyTorch accepts a tensor lr)."""
-    value = lr if isinstance(lr, numbers.Real) else getattr(lr, "data", lr)  # a Tensor's array
+    value = lr
+    if isinstance(getattr(lr, "data", None), np.ndarray):  # a minigrad Tensor: its array
+        value = lr.data
     if isinstance(value, np.ndarray):
         if value.ndim != 0:
             raise ValueError(f"{owner}: lr must be a number or a 0-d tensor, got shape {value.shape}")

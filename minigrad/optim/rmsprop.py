@@ -41,11 +41,18 @@ def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffers, lr, alpha, 
             momentum, centered, maximize):  # fmt: skip
     """One RMSprop step as a loop over each parameter's weights, in place (compiled by numba)."""
     for t in range(len(params)):
-        param, grad, square_avg = params[t], grads[t], square_avgs[t]
-        grad_avg, buf = grad_avgs[t], momentum_buffers[t]
+        param = params[t]
+        grad = grads[t]
+        square_avg = square_avgs[t]
+        grad_avg = grad_avgs[t]
+        buf = momentum_buffers[t]
         real = param.dtype.type
-        lr_, a, one_minus_a = real(lr), real(alpha), real(1.0 - alpha)
-        eps_, l2, mu = real(eps), real(weight_decay), real(momentum)
+        lr_ = real(lr)
+        a = real(alpha)
+        one_minus_a = real(1.0 - alpha)
+        eps_ = real(eps)
+        l2 = real(weight_decay)
+        mu = real(momentum)
         for i in prange(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:

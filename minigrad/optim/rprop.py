@@ -40,10 +40,15 @@ def rprop(params, grads, prevs, step_sizes, etaminus, etaplus, step_size_min, st
           maximize):  # fmt: skip
     """One Rprop step as a loop over each parameter's weights, in place (compiled by numba)."""
     for t in range(len(params)):
-        param, grad, prev, step_size = params[t], grads[t], prevs[t], step_sizes[t]
+        param = params[t]
+        grad = grads[t]
+        prev = prevs[t]
+        step_size = step_sizes[t]
         real = param.dtype.type
-        down, up = real(etaminus), real(etaplus)
-        smallest, largest = real(step_size_min), real(step_size_max)
+        down = real(etaminus)
+        up = real(etaplus)
+        smallest = real(step_size_min)
+        largest = real(step_size_max)
         zero, one = real(0), real(1)  # bare literals would promote the arithmetic to float64
         for i in prange(param.size):
             g = -grad[i] if maximize else grad[i]

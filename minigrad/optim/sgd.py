@@ -11,7 +11,9 @@ Every algorithm file in minigrad.optim has the same three parts, in this order:
    whatever its size. Scalar constants such as ``1 - beta`` are formed in double precision and
    cast once to the weights' dtype (``real = param.dtype.type``): float32 weights get float32
    arithmetic as in PyTorch, without the bias a constant rounded in float32 would add. The loop
-   has no bare numeric literal (a literal is float64 or int64 and would promote it to float64).
+   has no bare numeric literal (a literal is float64 or int64 and would promote it to float64),
+   and one assignment per line: numba 0.68's parallel compile lost the writes to arrays
+   unpacked as ``param, grad = params[t], grads[t]`` (tests/test_optim_design.py catches it).
 3. The optimizer class: constructor (torch.optim's signature and defaults, checks), the state
    each parameter needs (``init_state``), and ``update``, which calls the kernel by keyword.
 """
@@ -43,9 +45,14 @@ def sgd(params, grads, momentum_buffers, steps, lr, momentum, dampening, weight_
         maximize):  # fmt: skip
     """One SGD step as a loop over each parameter's weights, in place (compiled by numba)."""
     for t in range(len(params)):
-        param, grad, buf = params[t], grads[t], momentum_buffers[t]
+        param = params[t]
+        grad = grads[t]
+        buf = momentum_buffers[t]
         real = param.dtype.type
-        lr_, mu, l2, one_minus_tau = real(lr), real(momentum), real(weight_decay), real(1.0 - dampening)
+        lr_ = real(lr)
+        mu = real(momentum)
+        l2 = real(weight_decay)
+        one_minus_tau = real(1.0 - dampening)
         first = steps[t] == 1
         for i in prange(param.size):
             g = -grad[i] if maximize else grad[i]
