@@ -6,6 +6,10 @@
 (b) MLP 784-256-256-10, batch 256, cross-entropy: large matmuls, so the time is BLAS.
 The hand-written numpy step does the same arithmetic with backprop written out by hand (no graph):
 it is the floor an autograd engine on numpy can approach. All three run in this one process.
+
+A second table times minigrad's step with its backward run three ways: the VJPs on numpy arrays
+(what backward does), the same VJPs on Tensors under no_grad (the other convention ops.py could
+have chosen: VJPs written with Tensor ops), and backward(create_graph=True) (recorded).
 """
 
 import argparse
@@ -16,6 +20,7 @@ import numpy as np
 
 import minigrad as mg
 import minigrad.nn.functional as F
+from minigrad.tensor import backpropagate
 
 LR = 0.01
 
@@ -48,7 +53,20 @@ def make_problem(sizes, batch, classification, seed=0):
     return x, y, weights
 
 
-def minigrad_step(sizes, x, y, weights, classification):
+def backward_on_tensors(loss):
+    """Convention (a): every VJP runs on Tensors, under no_grad (so nothing is recorded)."""
+    with mg.no_grad():
+        seed = mg.Tensor(np.ones_like(loss.data))
+        for node, grad in backpropagate((loss,), (seed,), create_graph=True):
+            node._accumulate(grad.data)
+
+
+def backward_recorded(loss):
+    """backward(create_graph=True): the VJPs run on Tensors and are recorded."""
+    loss.backward(create_graph=True)
+
+
+def minigrad_step(sizes, x, y, weights, classification, backward=None):
     model = mg.nn.MLP(sizes)
     model.load_state_dict({k: w for k, w in zip(model.state_dict(), weights)})
     params = list(model.parameters())
@@ -63,7 +81,15 @@ def minigrad_step(sizes, x, y, weights, classification):
         for p in params:
             p.data -= LR * p.grad
 
-    return step, model
+    def step_with(backward):  # the same step, with another way to run backward
+        loss = loss_fn(model(xt), yt)
+        for p in params:
+            p.grad = None
+        backward(loss)
+        for p in params:
+            p.data -= LR * (p.grad.data if isinstance(p.grad, mg.Tensor) else p.grad)
+
+    return (step if backward is None else lambda: step_with(backward)), model
 
 
 def numpy_step(sizes, x, y, weights, classification):
@@ -126,9 +152,9 @@ def torch_step(sizes, x, y, weights, classification):
     return step
 
 
-def check_agreement(sizes, x, y, weights, classification):
+def check_agreement(sizes, x, y, weights, classification, backward=None):
     """Guard the comparison: one minigrad step and one hand-written step give the same weights."""
-    ours, model = minigrad_step(sizes, x, y, weights, classification)
+    ours, model = minigrad_step(sizes, x, y, weights, classification, backward)
     hand, hand_weights = numpy_step(sizes, x, y, weights, classification)
     ours()
     hand()
@@ -158,6 +184,7 @@ def main():
     header = "| case | minigrad | hand-written numpy | torch | minigrad / numpy (target) | minigrad / torch |"
     print(header)
     print("|" + "---|" * 6)
+    conventions = []
     for label, sizes, batch, classification, target in cases:
         problem = make_problem(sizes, batch, classification)
         steps = args.steps if classification is False else max(args.steps // 5, 30)
@@ -175,6 +202,18 @@ def main():
             f"| {label} | {ours:,.0f} us | {hand:,.0f} us | {torch_cell} |"
             f" {ours / hand:.2f}x ({target}x) | {ratio_torch} |"
         )
+        conventions.append((label, sizes, problem, classification, steps, ours))
+    print()
+    print("| case | VJPs on arrays (backward) | VJPs on Tensors, no_grad | create_graph=True |")
+    print("|" + "---|" * 4)
+    for label, sizes, problem, classification, steps, ours in conventions:
+        cells = []
+        for backward in (backward_on_tensors, backward_recorded):
+            check_agreement(sizes, *problem, classification, backward)
+            step = minigrad_step(sizes, *problem, classification, backward)[0]
+            time_us = median_time(step, steps)
+            cells.append(f"{time_us:,.0f} us ({time_us / ours:.2f}x)")
+        print(f"| {label} | {ours:,.0f} us (1.00x) | {cells[0]} | {cells[1]} |")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,12 @@ from .serialization import load, save
 from .tensor import Tensor, is_grad_enabled, no_grad, tensor, topological_order
 
 __version__ = "0.1.0"
+
+# higher-order gradients, hooks and anomaly mode (issue 12, the engine core)
+from . import autograd  # noqa: E402
+from .gradcheck import gradgradcheck  # noqa: E402
+from .ops import broadcast_to  # noqa: E402
+
 __all__ = [
     "Tensor",
     "tensor",
@@ -78,6 +84,10 @@ __all__ = [
     "tanh",
     "transpose",
     "where",
+    # higher-order gradients, hooks and anomaly mode (issue 12, the engine core)
+    "autograd",
+    "gradgradcheck",
+    "broadcast_to",
 ]
 
 # Loaded on first use, so that `import minigrad` stays fast and compiles nothing.

@@ -22,7 +22,19 @@ from typing import NamedTuple
 import numpy as np
 
 from . import __version__
-from .argtypes import non_negative_int, positive_float, positive_int
+from .argtypes import non_negative_int, output_problem, positive_float, positive_int
+
+
+class UsageError(Exception):
+    """A problem with the command's arguments found after parsing: main exits with code 2."""
+
+
+def check_output(path, folder: bool):
+    """Raise UsageError if the command could not write its output at `path` (before any work)."""
+    problem = output_problem(path, folder)
+    if problem:
+        raise UsageError(f"argument --out: {problem}")
+
 
 # --- the `train` command ---------------------------------------------------------------------
 
@@ -83,6 +95,8 @@ class TrainedRun(NamedTuple):
     history: dict
     split: tuple  # (X_train, X_test, y_train, y_test)
     seconds: float
+    snapshots: object = None  # a minigrad.training.Snapshots when --html asked for the page
+    interrupted: bool = False  # Ctrl-C stopped the training: history is None
 
 
 def train_problem(args) -> TrainedRun:
@@ -111,6 +125,11 @@ def train_problem(args) -> TrainedRun:
     model = mg.nn.MLP(sizes, activation=activation)
     optimizer = make_optimizer(args.optimizer, model.parameters(), lr=lr)
     loader = data.DataLoader(X_train, y_train, batch_size=batch_size, seed=args.seed)
+    snapshots = None
+    if getattr(args, "html", False):  # the training page replays the run from these
+        from minigrad.viz.training_page import snapshots_for
+
+        snapshots = snapshots_for(X_train)
 
     print(
         f"{args.problem}: {len(X_train)} training and {len(X_test)} test points; "
@@ -119,25 +138,43 @@ def train_problem(args) -> TrainedRun:
     )
     started = time.perf_counter()
     # A too-large lr overflows to inf and nan; train() says so once instead of numpy warning often.
-    with np.errstate(over="ignore", invalid="ignore"):
-        history = fit(
-            model,
-            loss_fn,
-            optimizer,
-            loader,
-            epochs,
-            test_data=(X_test, y_test),
-            metric=metric,
-            progress=args.progress,
-            desc=f"train {args.problem}",
-        )
-    return TrainedRun(model, loss_fn, history, split, time.perf_counter() - started)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            history = fit(
+                model,
+                loss_fn,
+                optimizer,
+                loader,
+                epochs,
+                test_data=(X_test, y_test),
+                metric=metric,
+                progress=args.progress,
+                desc=f"train {args.problem}",
+                snapshots=snapshots,
+            )
+    except KeyboardInterrupt:  # Ctrl-C: keep the model as trained so far, for train() to save
+        seconds = time.perf_counter() - started
+        return TrainedRun(model, loss_fn, None, split, seconds, snapshots, interrupted=True)
+    return TrainedRun(model, loss_fn, history, split, time.perf_counter() - started, snapshots)
 
 
 def train(args) -> int:
     """Train an MLP on one toy problem, print its metrics and write its pictures and weights."""
+    check_output(args.out, folder=True)
     run = train_problem(args)
     problem = PROBLEMS[args.problem]
+    if run.interrupted:
+        import minigrad as mg
+
+        weights = Path(args.out) / f"{args.problem}_model.npz"
+        weights.parent.mkdir(parents=True, exist_ok=True)
+        mg.save(run.model.state_dict(), weights)
+        print(
+            f"{chr(10) if args.progress else ''}minigrad train: interrupted after {run.seconds:.1f} s; saved the weights trained"
+            f" so far to {weights}",
+            file=sys.stderr,
+        )
+        return 130  # the shell's code for a command stopped by SIGINT
     losses = run.history["loss"]
     if not all(math.isfinite(loss) for loss in losses):
         epoch = next(k for k, loss in enumerate(losses, start=1) if not math.isfinite(loss))
@@ -205,6 +242,13 @@ def write_train_outputs(out, name, run, summary, problem) -> list:
     weights = out / f"{name}_model.npz"
     mg.save(model.state_dict(), weights)
     written.append(weights)
+    if run.snapshots is not None:
+        from minigrad.viz import training_page
+
+        page = training_page(
+            history, run.snapshots, (X_train, y_train), (X_test, y_test), title=f"{name}: {summary}"
+        )
+        written.append(page.save(out / f"{name}_training.html"))
     return written
 
 
@@ -271,6 +315,31 @@ class ExpressionError(ValueError):
     """An expression for `minigrad graph --expr` uses something outside its small language."""
 
 
+# An expression is a picture to look at: these limits keep it one (and keep the interpreter's
+# recursion far from Python's limit).
+MAX_EXPRESSION_CHARS = 1000
+MAX_EXPRESSION_NODES = 200  # numbers, names, operators and calls
+MAX_EXPRESSION_DEPTH = 50
+
+
+def check_expression_size(tree):
+    """Raise ExpressionError if the parse tree has too many nodes or nests too deep."""
+    nodes, deepest, stack = 0, 0, [(tree, 0)]
+    while stack:  # a loop, not recursion: the tree may be thousands deep
+        node, depth = stack.pop()
+        if isinstance(node, (ast.expr_context, ast.operator, ast.unaryop)):
+            continue  # Load, Add, USub...: parts of their parent, not nodes of their own
+        nodes, deepest = nodes + 1, max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    if deepest > MAX_EXPRESSION_DEPTH:
+        raise ExpressionError(
+            f"the expression nests {deepest} deep (at most {MAX_EXPRESSION_DEPTH}; a sum of n"
+            " terms nests n deep)"
+        )
+    if nodes > MAX_EXPRESSION_NODES:
+        raise ExpressionError(f"the expression has {nodes} parts (at most {MAX_EXPRESSION_NODES})")
+
+
 def evaluate_expression(text: str):
     """Evaluate `text` with minigrad ops on the named LEAVES; return the output Tensor.
 
@@ -286,7 +355,12 @@ def evaluate_expression(text: str):
         if isinstance(node, ast.Expression):
             return visit(node.body)
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return float(node.value)
+            try:
+                return float(node.value)
+            except OverflowError:
+                raise ExpressionError(
+                    f"the number {str(node.value)[:12]}... is too large"
+                ) from None
         if isinstance(node, ast.Name):
             if node.id not in LEAVES:
                 raise ExpressionError(
@@ -297,7 +371,13 @@ def evaluate_expression(text: str):
                 leaves[node.id] = mg.Tensor(LEAVES[node.id], requires_grad=True, name=node.id)
             return leaves[node.id]
         if isinstance(node, ast.BinOp) and type(node.op) in BINARY_OPS:
-            return BINARY_OPS[type(node.op)](visit(node.left), visit(node.right))
+            left, right = visit(node.left), visit(node.right)
+            if isinstance(left, float) and isinstance(right, float):
+                # numbers alone follow the tensors' float rules (2 ** 1e4 is inf, 1 / 0 is inf)
+                # rather than Python's, which raise OverflowError and ZeroDivisionError
+                left = np.float64(left)
+                return float(BINARY_OPS[type(node.op)](left, right))
+            return BINARY_OPS[type(node.op)](left, right)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = visit(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
@@ -315,20 +395,33 @@ def evaluate_expression(text: str):
             return getattr(mg, node.func.id)(*args, **options)
         raise ExpressionError(f"{ast.unparse(node)!r} is not allowed here")
 
+    if len(text) > MAX_EXPRESSION_CHARS:
+        raise ExpressionError(
+            f"the expression is {len(text)} characters long (at most {MAX_EXPRESSION_CHARS})"
+        )
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
         raise ExpressionError(f"cannot parse {text!r}: {err.msg}") from None
+    except (RecursionError, MemoryError):  # the parser's own stack: nesting far too deep
+        raise ExpressionError("the expression nests too deep to parse") from None
+    check_expression_size(tree)
     try:
-        result = visit(tree)
+        with np.errstate(all="ignore"):  # inf and nan are shown in the picture, not warned about
+            result = visit(tree)
     except ExpressionError:
         raise
-    except (ValueError, TypeError) as err:
-        raise ExpressionError(str(err)) from None
+    except (ArithmeticError, LookupError, ValueError, TypeError) as err:
+        # a wrong axis (IndexError), a wrong argument (TypeError), a huge int (OverflowError)
+        raise ExpressionError(shortened(one_line(err))) from None
     if not isinstance(result, mg.Tensor) or not leaves:
         raise ExpressionError(f"{text!r} uses no leaf tensor, so it has no graph to draw")
     result.name = "out"
     return result
+
+
+GRAPH_SUFFIXES = (".svg", ".png", ".pdf", ".dot")
+MAX_STEP_FRAMES = 16  # each frame draws the whole graph: 16 frames took 14 s on a loaded machine
 
 
 def graph(args) -> int:
@@ -336,6 +429,16 @@ def graph(args) -> int:
     import minigrad as mg
     from minigrad.viz import backward_frames, draw_graph, save_frames
 
+    out = Path(args.out)
+    steps_dir = out.with_suffix("") if out.suffix else out
+    if args.steps:
+        check_output(steps_dir, folder=True)
+    elif out.suffix not in GRAPH_SUFFIXES:
+        raise UsageError(
+            f"argument --out: {out.name!r} should end in one of {', '.join(GRAPH_SUFFIXES)}"
+        )
+    else:
+        check_output(out, folder=False)
     model = None
     if args.mlp:
         mg.manual_seed(args.seed)
@@ -354,15 +457,20 @@ def graph(args) -> int:
     if seed is not None:
         print("the output is not a scalar: backward starts from a gradient of ones")
 
-    out = Path(args.out)
     if args.steps:
+        frames = len(mg.topological_order(root))
+        if frames > MAX_STEP_FRAMES:  # each frame draws the whole graph: the cost is quadratic
+            raise UsageError(
+                f"argument --steps: this graph has {frames} tensors, one frame each (at most"
+                f" {MAX_STEP_FRAMES}); draw a smaller expression or network, or drop --steps"
+            )
         if shutil.which("dot") is None:
             raise SystemExit(
                 "minigrad graph: --steps needs Graphviz's `dot` program to draw the frames; install"
                 " it with `sudo apt-get install graphviz` (or brew/conda install graphviz)"
             )
-        frames = backward_frames(root, grad=seed, model=model)
-        steps_dir = out.with_suffix("") if out.suffix else out
+        with np.errstate(all="ignore"):
+            frames = backward_frames(root, grad=seed, model=model)
         saved = save_frames(frames, steps_dir, fmt="png")
         print(
             f"wrote {len(frames)} frames, one per backward step: {saved.frames[0]} to {saved.frames[-1].name}"
@@ -370,7 +478,8 @@ def graph(args) -> int:
         print(f"wrote {saved.gif} (the frames as an animation)")
         print(f"wrote {saved.html} (open it in a browser to step back and forth)")
         return 0
-    root.backward(seed)
+    with np.errstate(all="ignore"):  # an inf or nan is shown in the picture
+        root.backward(seed)
     print(f"wrote {write_graph(draw_graph(root, model=model), out)}")
     return 0
 
@@ -389,8 +498,14 @@ def compare(argv) -> int:
     return tour.run_compare(parser.parse_args(argv))
 
 
+# Networks the command builds are refused beyond these sizes, before any memory is allocated:
+# 10 million float32 parameters are 40 MB, far more than a toy problem needs.
+MAX_PARAMETERS = 10_000_000
+MAX_LAYERS = 32
+
+
 def layer_sizes(text: str) -> tuple:
-    """Comma-separated positive ints such as 16,16."""
+    """Comma-separated positive ints such as 16,16, for a network of a sensible size."""
     try:
         sizes = tuple(int(part) for part in text.split(","))
     except ValueError:
@@ -399,6 +514,16 @@ def layer_sizes(text: str) -> tuple:
         ) from None
     if not all(size >= 1 for size in sizes):
         raise argparse.ArgumentTypeError(f"every layer size must be >= 1, got {text!r}")
+    if len(sizes) > MAX_LAYERS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_LAYERS} layer sizes, got {len(sizes)}")
+    # weights and biases between consecutive sizes (train adds its input and output layers,
+    # a few times the first and last size: within the same limit for any sizes it accepts)
+    parameters = sum((m + 1) * n for m, n in zip(sizes, sizes[1:])) + 8 * max(sizes)
+    if parameters > MAX_PARAMETERS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} makes a network of about {parameters:,} parameters (at most"
+            f" {MAX_PARAMETERS:,})"
+        )
     return sizes
 
 
@@ -484,6 +609,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=non_negative_int, default=0, help="data, init and shuffle seed")
     t.add_argument("--out", default="minigrad-out", help="output folder (./minigrad-out)")
     t.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    t.add_argument(
+        "--html",
+        action="store_true",
+        help="also write PROBLEM_training.html, a page that replays the run snapshot by snapshot",
+    )
 
     g = commands.add_parser(
         "graph",
@@ -520,19 +650,49 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Entry point of the `minigrad` command; returns the exit code."""
-    parser = build_parser()
-    argv = sys.argv[1:] if argv is None else list(argv)
-    args, rest = parser.parse_known_args(argv)
-    if args.command == "compare":
-        return compare(rest)
-    if rest:
-        parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    if args.command is None:
-        parser.print_help()
-        return 0
-    if args.command == "lr-find":
-        from .lr_find import lr_find
+    """Entry point of the `minigrad` command; returns the exit code.
 
-        return lr_find(args, PROBLEMS)
-    return train(args) if args.command == "train" else graph(args)
+    No input ends in a traceback: usage errors exit with 2, failures while working with 1, and
+    Ctrl-C with 130, each with one line on stderr.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = "minigrad"
+    try:
+        parser = build_parser()
+        args, rest = parser.parse_known_args(argv)
+        command = f"minigrad {args.command}" if args.command else command
+        if args.command == "compare":
+            return compare(rest)
+        if rest:
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        if args.command is None:
+            parser.print_help()
+            return 0
+        if args.command == "lr-find":
+            from .lr_find import lr_find
+
+            return lr_find(args, PROBLEMS)
+        return train(args) if args.command == "train" else graph(args)
+    except UsageError as err:
+        print(f"{command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"\n{command}: interrupted", file=sys.stderr)
+        return 130
+    except (OSError, MemoryError) as err:  # a full disk, a file that vanished, too little memory
+        print(f"{command}: error: {one_line(err)}", file=sys.stderr)
+        return 1
+    except Exception as err:  # a bug: still one line (with its kind), not a traceback
+        print(f"{command}: internal error: {type(err).__name__}: {one_line(err)}", file=sys.stderr)
+        return 1
+
+
+def shortened(text: str, limit: int = 300) -> str:
+    """At most `limit` characters of `text` (some numpy messages list every shape)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def one_line(err) -> str:
+    """The first line of an exception's message (or its kind, if it has none)."""
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__

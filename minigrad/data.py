@@ -1,4 +1,4 @@
-"""Toy data sets for classification and regression, a train/test split, and a DataLoader.
+"""Toy data sets for classification and regression, a train/test split, and a DataLoader shortcut.
 
 Every generator returns numpy arrays ``(X, y)``: ``X`` is float32 of shape
 (n_samples, n_features), ``y`` is int64 class labels of shape (n_samples,), or float32 targets for
@@ -17,6 +17,7 @@ import numpy as np
 
 from . import random as _random
 from .tensor import Tensor
+from .utils import data as _torch_data
 
 # --- argument checks
 
@@ -239,15 +240,16 @@ def train_test_split(X, y, test_size=0.25, seed=None, shuffle=True):
     return X[train], X[test], y[train], y[test]
 
 
-class DataLoader:
-    """Iterate over (X, y) in batches of Tensors, reshuffled every epoch.
+class DataLoader(_torch_data.DataLoader):
+    """A shortcut for toy arrays: `DataLoader(X, y)` iterates over (X rows, y rows) batches.
 
+    The same as `minigrad.utils.data.DataLoader(TensorDataset(tensor(X as float32), tensor(y)))`
+    (PyTorch's form, which also works on these arrays) with toy-friendly defaults:
     batch_size=None gives one full batch per epoch (batch gradient descent), 1 gives single samples
-    (stochastic gradient descent), anything else mini-batches. Each batch is a pair
-    (Tensor of X rows as float32, Tensor of y rows with y's dtype). With drop_last=True a last batch
-    smaller than batch_size is skipped. len(loader) is the number of batches per epoch.
-    With an int seed the sequence of epochs is the same on every run; with seed=None the shuffles
-    come from minigrad's global generator.
+    (stochastic gradient descent), anything else mini-batches; shuffle=True reshuffles every
+    epoch. With drop_last=True a last batch smaller than batch_size is skipped. With an int seed
+    the sequence of epochs is the same on every run; with seed=None the shuffles come from
+    minigrad's global generator. `.X` and `.y` are the whole arrays (what `fit` evaluates on).
     """
 
     def __init__(self, X, y, batch_size=None, shuffle=True, seed=None, drop_last=False):
@@ -257,27 +259,17 @@ class DataLoader:
         n = len(X)
         if batch_size is None:
             batch_size = n
-        self.batch_size = _check_int("DataLoader", "batch_size", batch_size, 1)
-        if drop_last and self.batch_size > n:
+        batch_size = _check_int("DataLoader", "batch_size", batch_size, 1)
+        if drop_last and batch_size > n:
             raise ValueError(
-                f"DataLoader: batch_size {self.batch_size} is larger than the {n} samples, "
+                f"DataLoader: batch_size {batch_size} is larger than the {n} samples, "
                 "so drop_last=True would leave no batches"
             )
-        self.shuffle = shuffle
-        self.drop_last = drop_last
         # one generator for the loader's whole life: epochs differ, but the run repeats for a seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
-
-    def __len__(self):
-        n = len(self.X)
-        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
-
-    def __iter__(self):
-        n = len(self.X)
-        if self.shuffle:
-            order = (self._rng or _random.generator()).permutation(n)
-        else:
-            order = np.arange(n)
-        for b in range(len(self)):
-            rows = order[b * self.batch_size : (b + 1) * self.batch_size]
-            yield Tensor(self.X[rows]), Tensor(self.y[rows])
+        super().__init__(
+            _torch_data.TensorDataset(Tensor(self.X), Tensor(self.y)),
+            batch_size=batch_size,
+            shuffle=shuffle,
+            drop_last=drop_last,
+            generator=None if seed is None else np.random.default_rng(seed),
+        )

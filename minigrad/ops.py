@@ -1,46 +1,88 @@
 """Every differentiable op: its forward and its vector-Jacobian product (VJP), side by side.
 
-An op is written on plain numpy arrays. It returns the output and a `vjp(g)` closure that maps the
-gradient `g` of the output to one gradient per input (None where an input is not differentiable).
-The `@op` wrapper does the bookkeeping once for all ops: unwrapping Tensors, recording the graph,
-and (in Tensor.backward) summing a broadcast gradient back to its input's shape.
+How to write an op (the one convention, for first and higher-order gradients alike):
+
+    @op("mul")
+    def mul(a, b):
+        '''a * b, elementwise (broadcasting).'''
+        return a * b, lambda g, out, a, b: (g * b, g * a)
+
+- The forward runs on numpy arrays (Tensors are unwrapped by `@op`) and returns the output and a
+  VJP. The VJP is called as `vjp(g, out, *inputs)`, with the output's gradient `g`, the output
+  and the op's inputs, and returns one gradient per input (None for one that needs none; a
+  broadcast gradient is summed back to its input's shape by the engine).
+- An ordinary backward calls it with numpy arrays. `backward(create_graph=True)` calls it with the
+  Tensors themselves, so its arithmetic is recorded and the gradient can be differentiated again.
+  So a VJP uses only what works on both: arithmetic operators, `@`, indexing, `.T`, `.mT`,
+  `.reshape`, `.sum(axis=, keepdims=)`, and the `_where`, `_exp`, `_log`, `_spread`, `_scatter`,
+  `_permute`, `_zeros_like` helpers below (numpy on arrays, minigrad ops on Tensors).
+- Values that carry no derivative (masks, signs, counts, indices) may be computed in numpy, from
+  `_unwrap(x)` or captured from the forward; anything whose derivative matters must be computed
+  from the VJP's own arguments, never captured from the forward.
+- The engine checks that no input or output was changed in place before the VJP runs (the version
+  counter in tensor.py), and that every op goes through `check_op` in tests/helpers.py, which
+  checks the forward, the gradient and the gradient of the gradient.
 """
 
-import builtins
 import functools
 import inspect
+import math
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
 
-from .tensor import Tensor, record
+from .tensor import Tensor, record, unbroadcast
 
 
-def op(name):
+def op(name, inputs=None):
     """Register a numpy-level `forward(*arrays, **params) -> (out, vjp)` as a Tensor op.
 
-    A forward that declares a `needs_input_grad` parameter is told which inputs require grad (as in
-    PyTorch's autograd.Function), so that its VJP can skip expensive gradients nobody needs.
+    The forward's parameters without a default are its inputs (what its VJP receives and returns
+    gradients for); the rest are parameters such as `axis`, which may be passed by position or by
+    name. `inputs=n` says otherwise (linear's optional bias is an input). A forward that declares a
+    `needs_input_grad` parameter is told which inputs require grad (as in PyTorch's
+    autograd.Function), so that its VJP can skip expensive gradients nobody needs.
     """
 
     def register(forward):
-        wants_needs = "needs_input_grad" in inspect.signature(forward).parameters
+        signature = inspect.signature(forward)
+        wants_needs = "needs_input_grad" in signature.parameters
+        named = [p for p in signature.parameters.values() if p.kind == p.POSITIONAL_OR_KEYWORD]
+        variadic = any(p.kind == p.VAR_POSITIONAL for p in signature.parameters.values())
+        arity = inputs if inputs is not None else len([p for p in named if p.default is p.empty])
 
         @functools.wraps(forward)
-        def apply(*inputs, **params):
-            arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+        def apply(*args, **params):
+            if not variadic and len(args) != arity:
+                args, params = _split_inputs(args, params, named, arity)
+            arrays = [x._data if isinstance(x, Tensor) else x for x in args]
             if wants_needs:
                 params["needs_input_grad"] = [
-                    isinstance(x, Tensor) and x.requires_grad for x in inputs
+                    isinstance(x, Tensor) and x._requires_grad for x in args
                 ]
             try:
                 out, vjp = forward(*arrays, **params)
             except (ValueError, IndexError, TypeError) as err:
                 raise _explain(name, arrays, err) from None
-            return record(out, name, inputs, vjp)
+            return record(out, name, args, arrays, vjp)
 
         return apply
 
     return register
+
+
+def _split_inputs(args, params, named, arity):
+    """Move parameters given by position into `params`, and inputs given by name into `args`."""
+    if len(args) > len(named):
+        return args, params  # too many: let the forward's own TypeError say so
+    args, params = list(args), dict(params)
+    for p in named[len(args) : arity]:  # inputs given by name, or left to their default
+        if p.default is p.empty and p.name not in params:
+            break  # missing: let the forward's own TypeError say so
+        args.append(params.pop(p.name, p.default))
+    for p, value in zip(named[arity:], args[arity:]):
+        params[p.name] = value
+    return tuple(args[:arity]), params
 
 
 def _explain(name, arrays, err):
@@ -62,58 +104,112 @@ def _explain(name, arrays, err):
     return kind(f"{name}: {err} (input shapes {shown})")
 
 
+# ----- what VJPs use besides operators: numpy on arrays, minigrad ops on Tensors (create_graph) -----
+def _unwrap(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _where(condition, x, y):
+    """np.where for VJPs; the condition is a constant."""
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        return where(_unwrap(condition), x, y)
+    return np.where(condition, x, y)
+
+
+def _exp(x):
+    return exp(x) if isinstance(x, Tensor) else np.exp(x)
+
+
+def _log(x):
+    return log(x) if isinstance(x, Tensor) else np.log(x)
+
+
+def _permute(x, axes):
+    return permute(x, axes=axes) if isinstance(x, Tensor) else np.transpose(x, axes)
+
+
+def _zeros_like(x):
+    return Tensor(np.zeros_like(x._data)) if isinstance(x, Tensor) else np.zeros_like(x)
+
+
+def _spread(g, shape):
+    """The gradient of a sum: every input element receives the gradient of the sum it fed into."""
+    if isinstance(g, Tensor):
+        return broadcast_to(g, shape=shape)
+    spread = np.empty(shape, dtype=g.dtype)
+    spread[...] = g  # broadcasts; a filled array costs less than np.broadcast_to on small arrays
+    return spread
+
+
+def _scatter(g, index, shape):
+    """The gradient of a[index]: g added into zeros of a's shape, summed where an index repeats."""
+    if isinstance(g, Tensor):
+        return _scatter_add(g, index=index, shape=shape)
+    full = np.zeros(shape, dtype=g.dtype)
+    if _has_no_repeats(index):
+        full[index] = g
+    else:
+        np.add.at(full, index, g)
+    return full
+
+
 # ----- arithmetic -----
 @op("add")
 def add(a, b):
     """a + b (broadcasting)."""
-    return a + b, lambda g: (g, g)
+    return a + b, lambda g, out, a, b: (g, g)
 
 
 @op("sub")
 def sub(a, b):
     """a - b (broadcasting)."""
-    return a - b, lambda g: (g, -g)
+    return a - b, lambda g, out, a, b: (g, -g)
 
 
 @op("mul")
 def mul(a, b):
     """a * b, elementwise (broadcasting)."""
-    return a * b, lambda g: (g * b, g * a)
+    return a * b, lambda g, out, a, b: (g * b, g * a)
 
 
 @op("div")
 def div(a, b):
     """a / b, elementwise (broadcasting)."""
-    return a / b, lambda g: (g / b, -g * a / (b * b))
+    return a / b, lambda g, out, a, b: (g / b, -g * a / (b * b))
 
 
 @op("neg")
 def neg(a):
     """-a."""
-    return -a, lambda g: (-g,)
+    return -a, lambda g, out, a: (-g,)
 
 
 @op("pow")
 def pow(a, exponent):
-    """a ** exponent. The gradient w.r.t. the exponent, a**e * log(a), is taken as 0 where a <= 0."""
-    out = a**exponent
+    """a ** exponent; d/da = exponent * a ** (exponent - 1), and d/d exponent = a ** exponent * log(a).
 
-    def vjp(g):
-        if isinstance(exponent, (int, float)):  # constant exponent: the common case, x ** 2
-            return (g * exponent * a ** (exponent - 1), None)
+    As in PyTorch, x ** 0 has gradient 0 at x = 0 (where the formula gives 0 * inf), and the
+    gradient w.r.t. the exponent is taken as 0 where a <= 0 (where log(a) is not real).
+    """
+
+    def vjp(g, out, a, exponent):
         with np.errstate(divide="ignore", invalid="ignore"):
-            d_exponent = g * out * np.log(np.where(a > 0, a, 1))
-            return (g * exponent * a ** (exponent - 1), d_exponent)
+            if isinstance(exponent, (int, float)):  # constant exponent: the common case, x ** 2
+                grad_a = _zeros_like(a) if exponent == 0 else g * exponent * a ** (exponent - 1)
+                return grad_a, None
+            zero_to_the_zero = (_unwrap(exponent) == 0) & (_unwrap(a) == 0)
+            grad_a = _where(zero_to_the_zero, 0, g * exponent * a ** (exponent - 1))
+            grad_exponent = g * out * _log(_where(_unwrap(a) > 0, a, 1))
+            return grad_a, grad_exponent
 
-    return out, vjp
+    return a**exponent, vjp
 
 
 @op("matmul")
 def matmul(a, b, needs_input_grad=(True, True)):
     """Matrix product with numpy's rules: 1-D operands are vectors, leading axes are batch axes."""
-    out = a @ b
 
-    def vjp(g):
+    def vjp(g, out, a, b):
         if a.ndim == 1 and b.ndim == 1:  # dot product
             return g * b, g * a
         # Treat a vector as a one-row (a) or one-column (b) matrix, then drop that axis again.
@@ -123,22 +219,22 @@ def matmul(a, b, needs_input_grad=(True, True)):
         g2 = g2[..., None] if b.ndim == 1 else g2
         grad_a = grad_b = None
         if needs_input_grad[0]:
-            grad_a = g2 @ np.swapaxes(b2, -1, -2)
+            grad_a = g2 @ b2.mT
             grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
         if needs_input_grad[1]:
-            grad_b = np.swapaxes(a2, -1, -2) @ g2
+            grad_b = a2.mT @ g2
             grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
         return grad_a, grad_b  # batch axes are summed by unbroadcast
 
-    return out, vjp
+    return a @ b, vjp
 
 
-@op("linear")
+@op("linear", inputs=3)
 def linear(x, weight, bias=None, needs_input_grad=(True, True, True)):
     """x @ weight.T + bias: a Linear layer as one op (weight has shape (out_features, in_features))."""
     out = x @ weight.T if bias is None else x @ weight.T + bias
 
-    def vjp(g):
+    def vjp(g, out, x, weight, bias=None):
         rows_g = g.reshape(-1, g.shape[-1])  # every leading axis is a batch axis
         grad_x = g @ weight if needs_input_grad[0] else None
         grad_weight = rows_g.T @ x.reshape(-1, x.shape[-1]) if needs_input_grad[1] else None
@@ -152,34 +248,31 @@ def linear(x, weight, bias=None, needs_input_grad=(True, True, True)):
 @op("exp")
 def exp(a):
     """e ** a; its derivative is itself."""
-    out = np.exp(a)
-    return out, lambda g: (g * out,)
+    return np.exp(a), lambda g, out, a: (g * out,)
 
 
 @op("log")
 def log(a):
     """Natural logarithm; d/da = 1 / a."""
-    return np.log(a), lambda g: (g / a,)
+    return np.log(a), lambda g, out, a: (g / a,)
 
 
 @op("sqrt")
 def sqrt(a):
     """Square root; d/da = 1 / (2 sqrt(a))."""
-    out = np.sqrt(a)
-    return out, lambda g: (g * 0.5 / out,)
+    return np.sqrt(a), lambda g, out, a: (g * 0.5 / out,)
 
 
 @op("abs")
 def abs(a):
     """|a|; the gradient is sign(a) (0 at 0)."""
-    return np.abs(a), lambda g: (g * np.sign(a),)
+    return np.abs(a), lambda g, out, a: (g * np.sign(_unwrap(a)),)
 
 
 @op("tanh")
 def tanh(a):
     """tanh(a); d/da = 1 - tanh(a)^2."""
-    out = np.tanh(a)
-    return out, lambda g: (g * (1 - out * out),)
+    return np.tanh(a), lambda g, out, a: (g * (1 - out * out),)
 
 
 @op("sigmoid")
@@ -188,121 +281,127 @@ def sigmoid(a):
     e = np.exp(-np.abs(a))  # never overflows; for a < 0, sigmoid(a) = e / (1 + e)
     r = 1 / (1 + e)
     out = np.where(a >= 0, r, e * r)
-    return out, lambda g: (g * out * (1 - out),)
+    return out, lambda g, out, a: (g * out * (1 - out),)
 
 
 @op("relu")
 def relu(a):
     """max(a, 0); the gradient passes where a > 0."""
-    return np.maximum(a, 0), lambda g: (g * (a > 0),)
+    return np.maximum(a, 0), lambda g, out, a: (g * (a > 0),)
 
 
 @op("leaky_relu")
 def leaky_relu(a, negative_slope=0.01):
     """a where a > 0, else negative_slope * a."""
     out = np.where(a > 0, a, a * negative_slope)
-    return out, lambda g: (np.where(a > 0, g, g * negative_slope),)
+    return out, lambda g, out, a: (_where(_unwrap(a) > 0, g, g * negative_slope),)
 
 
-@op("clip")
+@op("clip", inputs=3)
 def clip(a, min=None, max=None):
     """Clamp into [min, max]; the gradient flows only where the input was inside the range."""
-    out = np.clip(a, min, max)
 
-    def vjp(g):
+    def vjp(g, out, a, *bounds):
         inside = np.ones(a.shape, dtype=bool)
         if min is not None:
-            inside &= a >= min
+            inside &= _unwrap(a) >= min
         if max is not None:
-            inside &= a <= max
+            inside &= _unwrap(a) <= max
         return (g * inside, None, None)  # bounds given as tensors get no gradient
 
-    return out, vjp
+    return np.clip(a, min, max), vjp
 
 
 @op("maximum")
 def maximum(a, b):
     """Elementwise max; where a == b the gradient is shared equally."""
-    out = np.maximum(a, b)
-    return out, lambda g: (
-        np.where(a > b, g, np.where(a == b, g / 2, 0)),
-        np.where(b > a, g, np.where(a == b, g / 2, 0)),
-    )
+
+    def vjp(g, out, a, b):
+        a, b = _unwrap(a), _unwrap(b)  # only masks are made from them
+        return _where(a > b, g, _where(a == b, g / 2, 0)), _where(b > a, g, _where(a == b, g / 2, 0))
+
+    return np.maximum(a, b), vjp
 
 
 @op("minimum")
 def minimum(a, b):
     """Elementwise min; where a == b the gradient is shared equally."""
-    out = np.minimum(a, b)
-    return out, lambda g: (
-        np.where(a < b, g, np.where(a == b, g / 2, 0)),
-        np.where(b < a, g, np.where(a == b, g / 2, 0)),
-    )
+
+    def vjp(g, out, a, b):
+        a, b = _unwrap(a), _unwrap(b)  # only masks are made from them
+        return _where(a < b, g, _where(a == b, g / 2, 0)), _where(b < a, g, _where(a == b, g / 2, 0))
+
+    return np.minimum(a, b), vjp
 
 
 @op("where")
 def where(condition, a, b):
     """Pick from a where condition holds, else from b (the condition gets no gradient)."""
     condition = np.asarray(condition, dtype=bool)
-    out = np.where(condition, a, b)
-    return out, lambda g: (None, np.where(condition, g, 0), np.where(condition, 0, g))
+    return np.where(condition, a, b), lambda g, out, c, a, b: (
+        None,
+        _where(condition, g, 0),
+        _where(condition, 0, g),
+    )
 
 
 # ----- reductions -----
-def _keep_reduced_axes(g, axis, keepdims):
-    """Give a reduced gradient back the axes the reduction removed, so it broadcasts to the input."""
-    return g if keepdims or axis is None else np.expand_dims(g, axis)
+def _keep_reduced_axes(g, axis, keepdims, shape):
+    """Give a reduced gradient back the axes the reduction removed, so it broadcasts to `shape`."""
+    if keepdims or axis is None:  # None: g is 0-d, which broadcasts already
+        return g
+    reduced = normalize_axis_tuple(axis, len(shape))
+    return g.reshape(tuple(1 if i in reduced else n for i, n in enumerate(shape)))
 
 
 def _axis(axis):
     return tuple(axis) if isinstance(axis, list) else axis
 
 
-def _spread(g, shape):
-    """The gradient of a sum: every input element receives the gradient of the sum it fed into."""
-    spread = np.empty(shape, dtype=g.dtype)
-    spread[...] = g  # broadcasts; a filled array costs less than np.broadcast_to on small arrays
-    return spread
-
-
 @op("sum")
 def sum(a, axis=None, keepdims=False):
     """Sum over axis (all axes when None); each input element gets the gradient of its sum."""
     axis = _axis(axis)
-    out = a.sum(axis=axis, keepdims=keepdims)
-    return out, lambda g: (_spread(_keep_reduced_axes(g, axis, keepdims), a.shape),)
+    return a.sum(axis=axis, keepdims=keepdims), lambda g, out, a: (
+        _spread(_keep_reduced_axes(g, axis, keepdims, a.shape), a.shape),
+    )
 
 
 @op("mean")
 def mean(a, axis=None, keepdims=False):
-    """Mean over axis (all axes when None): a sum divided by the count."""
+    """Mean over axis (all axes when None): a sum divided by the count (NaN over no elements)."""
     axis = _axis(axis)
-    out = a.sum(axis=axis, keepdims=keepdims)
-    count = builtins.max(a.size, 1) / builtins.max(np.size(out), 1)
-    out = out / count
-    return out, lambda g: (_spread(_keep_reduced_axes(g, axis, keepdims) / count, a.shape),)
+    reduced = () if axis is None else normalize_axis_tuple(axis, a.ndim)
+    count = float(a.size if axis is None else math.prod([a.shape[i] for i in reduced]))
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 is NaN, as in numpy and PyTorch
+        out = a.sum(axis=axis, keepdims=keepdims) / count
+    scale = 1 / count if count else 0.0  # over no elements, there is no gradient to spread
+    return out, lambda g, out, a: (
+        _spread(_keep_reduced_axes(g, axis, keepdims, a.shape) * scale, a.shape),
+    )
 
 
 @op("max")
 def max(a, axis=None, keepdims=False):
     """Largest element; elements tied for the max share the gradient equally."""
     axis = _axis(axis)
-    out = np.max(a, axis=axis, keepdims=True)
+    largest = np.max(a, axis=axis, keepdims=True)
 
-    def vjp(g):
-        is_max = a == out
-        share = _keep_reduced_axes(g, axis, keepdims) / np.sum(is_max, axis=axis, keepdims=True)
-        return (np.where(is_max, share, 0),)
+    def vjp(g, out, a):
+        is_max = _unwrap(a) == largest
+        ties = np.sum(is_max, axis=axis, keepdims=True).astype(largest.dtype)
+        return (_where(is_max, _keep_reduced_axes(g, axis, keepdims, a.shape) / ties, 0),)
 
-    return (out if keepdims else np.squeeze(out, axis=axis)), vjp
+    return (largest if keepdims else np.squeeze(largest, axis=axis)), vjp
 
 
 @op("softmax")
 def softmax(a, axis=-1):
     """exp(a) / sum(exp(a)) along axis (shifted by the max, so large logits do not overflow)."""
     e = np.exp(a - np.max(a, axis=axis, keepdims=True))
-    out = e / np.sum(e, axis=axis, keepdims=True)
-    return out, lambda g: (out * (g - np.sum(g * out, axis=axis, keepdims=True)),)
+    return e / np.sum(e, axis=axis, keepdims=True), lambda g, out, a: (
+        out * (g - (g * out).sum(axis=axis, keepdims=True)),
+    )
 
 
 @op("log_softmax")
@@ -310,21 +409,21 @@ def log_softmax(a, axis=-1):
     """a - logsumexp(a) along axis, computed stably for logits of any magnitude."""
     shifted = a - np.max(a, axis=axis, keepdims=True)
     out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
-    return out, lambda g: (g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),)
+    return out, lambda g, out, a: (g - _exp(out) * g.sum(axis=axis, keepdims=True),)
 
 
 # ----- shape and indexing -----
-@op("reshape")
+@op("reshape", inputs=1)
 def reshape(a, shape):
     """The same elements in a new shape; the gradient is reshaped back."""
-    return np.reshape(a, shape), lambda g: (np.reshape(g, a.shape),)
+    return np.reshape(a, shape), lambda g, out, a: (g.reshape(a.shape),)
 
 
 @op("transpose")
 def permute(a, axes=None):
     """Reorder the axes (reverse them when axes is None); the VJP applies the inverse permutation."""
     inverse = None if axes is None else tuple(np.argsort(axes))
-    return np.transpose(a, axes), lambda g: (np.transpose(g, inverse),)
+    return np.transpose(a, axes), lambda g, out, a: (_permute(g, inverse),)
 
 
 def transpose(a, dim0=-2, dim1=-1) -> Tensor:
@@ -339,6 +438,12 @@ def transpose(a, dim0=-2, dim1=-1) -> Tensor:
     return permute(a, axes=tuple(axes))
 
 
+@op("broadcast_to", inputs=1)
+def broadcast_to(a, shape):
+    """a repeated along new or size-1 axes to `shape` (numpy's rules); the gradient sums the copies."""
+    return np.broadcast_to(a, shape), lambda g, out, a: (unbroadcast(g, a.shape),)
+
+
 def _has_no_repeats(index):
     """True for indices that cannot select an element twice: ints, slices, None, ..., a bool mask."""
     parts = index if isinstance(index, tuple) else (index,)
@@ -346,32 +451,40 @@ def _has_no_repeats(index):
     return all(isinstance(p, simple) or getattr(p, "dtype", None) == np.bool_ for p in parts)
 
 
-@op("getitem")
+@op("getitem", inputs=1)
 def getitem(a, index):
     """a[index] with numpy's indexing; the VJP scatter-adds, so repeated indices sum their gradients."""
+    return a[index], lambda g, out, a: (_scatter(g, index, a.shape),)
 
-    def vjp(g):
-        full = np.zeros_like(a)
-        if _has_no_repeats(index):
-            full[index] = g
-        else:
-            np.add.at(full, index, g)
-        return (full,)
 
-    return a[index], vjp
+@op("scatter_add", inputs=1)
+def _scatter_add(g, index, shape):
+    """Zeros of `shape` with g added at [index]: getitem's VJP as an op, for create_graph."""
+    return _scatter(g, index, shape), lambda gg, out, g: (gg[index],)
+
+
+def _along(axis, start, stop):
+    """The index that selects [start:stop] along `axis` (counted from the front)."""
+    return (slice(None),) * axis + (slice(start, stop),)
 
 
 @op("concatenate")
 def _concatenate(*arrays, axis=0):
     out = np.concatenate(arrays, axis=axis)
-    ends = np.cumsum([np.shape(x)[axis] for x in arrays])[:-1]
-    return out, lambda g: tuple(np.split(g, ends, axis=axis))
+    axis = normalize_axis_tuple(axis, out.ndim)[0]
+    ends = np.cumsum([0] + [np.shape(x)[axis] for x in arrays]).tolist()
+    return out, lambda g, out, *xs: tuple(
+        g[_along(axis, start, stop)] for start, stop in zip(ends[:-1], ends[1:])
+    )
 
 
 @op("stack")
 def _stack(*arrays, axis=0):
     out = np.stack(arrays, axis=axis)
-    return out, lambda g: tuple(np.moveaxis(g, axis, 0))
+    axis = normalize_axis_tuple(axis, out.ndim)[0]
+    return out, lambda g, out, *xs: tuple(
+        g[(slice(None),) * axis + (i,)] for i in range(len(xs))
+    )
 
 
 def concatenate(tensors, axis=0) -> Tensor:
@@ -385,10 +498,6 @@ def stack(tensors, axis=0) -> Tensor:
 
 
 # ----- non-differentiable results -----
-def _unwrap(x):
-    return x.data if isinstance(x, Tensor) else x
-
-
 def _comparison(ufunc):
     def compare(a, b):
         return Tensor(ufunc(_unwrap(a), _unwrap(b)))
@@ -464,4 +573,5 @@ Tensor.reshape = _reshape_method
 Tensor.transpose = transpose
 Tensor.permute = _permute_method
 Tensor.T = property(lambda self: permute(self), doc="The tensor with its axes reversed.")
+Tensor.mT = property(lambda self: transpose(self, -2, -1), doc="The last two axes swapped.")
 Tensor.maximum, Tensor.minimum = maximum, minimum

@@ -3,17 +3,26 @@
 Every op (see ops.py) returns a Tensor that records `.op` (its name), `.parents` (its input tensors) and
 a vector-Jacobian product: a function that turns the gradient of the output into gradients of the
 inputs. `backward()` visits the recorded graph from the output back to the leaves, in reverse
-topological order, and calls each VJP once.
+topological order, and calls each VJP once. With `create_graph=True` the same VJPs run on Tensors
+instead of arrays, so the gradients are recorded too and can be differentiated again.
 
 One difference from PyTorch, on purpose: every tensor that requires grad keeps its `.grad` after
 backward, intermediate ones included, so that a picture of the graph can show every gradient.
 """
 
 import contextlib
+from operator import attrgetter
 
 import numpy as np
 
+from .hooks import RemovableHandle
+
 _grad_enabled = True
+_anomaly_enabled = False  # set by minigrad.autograd.set_detect_anomaly
+# Counts every in-place change the engine can see. An op stamps its output with the count; if the
+# count has not moved by backward (the usual case), nothing it saved can have changed, and the
+# version check costs one comparison.
+_changes = 0
 
 
 class no_grad(contextlib.ContextDecorator):
@@ -37,6 +46,29 @@ class no_grad(contextlib.ContextDecorator):
 def is_grad_enabled() -> bool:
     """True unless inside `no_grad()`."""
     return _grad_enabled
+
+
+def is_anomaly_enabled() -> bool:
+    """True while anomaly mode is on (minigrad.autograd.detect_anomaly)."""
+    return _anomaly_enabled
+
+
+def _set_anomaly_mode(enabled: bool) -> bool:
+    """Turn anomaly mode on or off (see minigrad.autograd.anomaly); returns what it was."""
+    global _anomaly_enabled
+    previous, _anomaly_enabled = _anomaly_enabled, bool(enabled)
+    return previous
+
+
+@contextlib.contextmanager
+def _grad_mode(enabled):
+    """Record ops (enabled) or not for the duration: backward records only with create_graph=True."""
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, enabled
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
 
 
 def _as_array(data, dtype, caller="Tensor"):
@@ -68,41 +100,80 @@ class Tensor:
     arrays keep their dtype (and are not copied). Only floating tensors can require grad.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "op", "parents", "name", "_vjp", "_slots")
+    __slots__ = (
+        "_data", "grad", "_requires_grad", "op", "parents", "name",
+        "_vjp", "_slots", "_inputs", "_arrays",  # what backward needs: the VJP and what it reads
+        "_version", "_changed_at", "_changed_by", "_stamp",  # the version counter (in-place changes)
+        "_hooks", "_origin",  # register_hook's functions; where anomaly mode saw it made
+    )  # fmt: skip
     __array_ufunc__ = None  # numpy defers to our reflected ops: ndarray + Tensor -> Tensor.__radd__
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
-        self.data = _as_array(data, dtype)
-        if requires_grad and self.data.dtype.kind != "f":
+        self._data = _as_array(data, dtype)
+        if requires_grad and self._data.dtype.kind != "f":
             raise TypeError(
-                f"Tensor: only floating tensors can require grad, got dtype {self.data.dtype}"
+                f"Tensor: only floating tensors can require grad, got dtype {self._data.dtype}"
             )
         self.grad = None
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         self.op = None
         self.parents = ()
         self.name = name
         self._vjp = None
         self._slots = ()
+        self._version = self._changed_at = 0
+        self._hooks = None
 
     # ----- what a tensor is -----
-    shape = property(lambda self: self.data.shape, doc="Tuple of dimension sizes.")
-    ndim = property(lambda self: self.data.ndim, doc="Number of dimensions.")
-    dtype = property(lambda self: self.data.dtype, doc="The numpy dtype of `.data`.")
-    size = property(lambda self: self.data.size, doc="Number of elements.")
+    shape = property(lambda self: self._data.shape, doc="Tuple of dimension sizes.")
+    ndim = property(lambda self: self._data.ndim, doc="Number of dimensions.")
+    dtype = property(lambda self: self._data.dtype, doc="The numpy dtype of `.data`.")
+    size = property(lambda self: self._data.size, doc="Number of elements.")
     is_leaf = property(lambda self: not self.parents, doc="True for tensors not made by an op.")
 
+    def _set_data(self, array):
+        self._data = array
+        self._bump_version("assignment to .data")
+
+    # attrgetter reads at C speed: `.data` is read on every op, assigned rarely
+    data = property(attrgetter("_data"), _set_data, doc="The numpy array holding the values.")
+
+    def _set_requires_grad(self, flag):
+        if flag and self._data.dtype.kind != "f":
+            raise TypeError(
+                f"Tensor.requires_grad: only floating tensors can require grad, got dtype"
+                f" {self._data.dtype}"
+            )
+        if not flag and self.parents and self._requires_grad:
+            raise RuntimeError(
+                "Tensor.requires_grad: only a leaf's flag can be changed (this tensor was made by"
+                f" {self.op}); use .detach() for a copy without history"
+            )
+        self._requires_grad = bool(flag)
+
+    requires_grad = property(
+        attrgetter("_requires_grad"), _set_requires_grad, doc="Whether gradients flow to it."
+    )
+
+    def _bump_version(self, change):
+        """Note an in-place change, so that a VJP that saved this tensor refuses to use it."""
+        global _changes
+        _changes += 1
+        self._version += 1
+        self._changed_at = _changes
+        self._changed_by = change
+
     def __len__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return len(self._data)
 
     def __repr__(self):
-        body = np.array2string(self.data, separator=", ", precision=4, prefix="tensor(")
+        body = np.array2string(self._data, separator=", ", precision=4, prefix="tensor(")
         extras = [f"dtype={self.dtype}"] if self.dtype != np.float32 else []
-        if self.op is not None and self.requires_grad:
+        if self.op is not None and self._requires_grad:
             extras.append(f"op={self.op}")
-        elif self.requires_grad:
+        elif self._requires_grad:
             extras.append("requires_grad=True")
         if self.name:
             extras.append(f"name={self.name!r}")
@@ -113,41 +184,42 @@ class Tensor:
     )  # == is elementwise, so hashing is by identity (tensors as dict keys)
 
     def __array__(self, dtype=None, copy=None):
-        array = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        array = self._data if dtype is None else self._data.astype(dtype, copy=False)
         # np.array(t) asks for copy=True and trusts us: without a copy it would alias .data
-        return array.copy() if copy and array is self.data else array
+        return array.copy() if copy and array is self._data else array
 
     def __bool__(self):
-        return bool(self.data)
+        return bool(self._data)
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
-        return self.data.item()
+        return self._data.item()
 
     def numpy(self) -> np.ndarray:
         """The underlying numpy array (shared, not copied)."""
-        return self.data
+        return self._data
 
     def detach(self) -> "Tensor":
         """A new leaf tensor sharing this one's data, cut from the graph."""
-        return Tensor(self.data)
+        return Tensor(self._data)
 
     # ----- in-place updates: what an optimizer step does, under no_grad -----
     def _update_in_place(self, ufunc, other, symbol):
-        if _grad_enabled and self.requires_grad:
+        if _grad_enabled and self._requires_grad:
             raise RuntimeError(
                 f"Tensor {symbol}: a tensor that requires grad can only be changed in place under"
                 f" mg.no_grad() (as in a weight update), since the graph would not record it"
             )
-        value = other.data if isinstance(other, Tensor) else other
+        value = other._data if isinstance(other, Tensor) else other
         try:
-            ufunc(self.data, value, out=self.data)
+            ufunc(self._data, value, out=self._data)
         except (ValueError, TypeError) as err:
             kind = TypeError if isinstance(err, TypeError) else ValueError
             raise kind(
                 f"Tensor {symbol}: cannot update shape {self.shape} dtype {self.dtype} in place"
                 f" with shape {np.shape(value)} dtype {np.result_type(value)}"
             ) from None
+        self._bump_version(symbol)
         return self
 
     def __iadd__(self, other):
@@ -162,11 +234,62 @@ class Tensor:
     def __itruediv__(self, other):
         return self._update_in_place(np.divide, other, "/=")
 
+    # ----- hooks -----
+    def register_hook(self, hook) -> RemovableHandle:
+        """Call `hook(grad)` when this tensor's gradient is computed; a returned value replaces it.
+
+        The gradient is what minigrad stores in `.grad`: a numpy array (a Tensor under
+        `create_graph=True`). Returns a handle whose `.remove()` unregisters the hook.
+        """
+        if not self._requires_grad:
+            raise RuntimeError(
+                "register_hook: this tensor does not require grad, so no gradient will reach it"
+            )
+        if not callable(hook):
+            raise TypeError(f"register_hook: hook must be callable, got {type(hook).__name__}")
+        if self._hooks is None:
+            self._hooks = {}
+        return RemovableHandle(self._hooks, hook)
+
+    def retain_grad(self):
+        """Does nothing: minigrad keeps every tensor's `.grad` (PyTorch keeps only leaves' by default)."""
+
+    def _run_hooks(self, grad):
+        for hook in list(self._hooks.values()):
+            replaced = hook(grad)
+            if replaced is not None:
+                if np.shape(replaced) != self.shape:
+                    raise ValueError(
+                        f"register_hook: hook {getattr(hook, '__name__', hook)!r} returned shape"
+                        f" {np.shape(replaced)}, expected the tensor's shape {self.shape}"
+                    )
+                grad = replaced
+        return grad
+
     # ----- the backward pass -----
-    def backward(self, grad=None):
-        """Accumulate d(self)/d(t) into `t.grad` for every tensor t in the graph that requires grad."""
-        for _ in self.backward_steps(grad):
-            pass
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate d(self)/d(t) into `t.grad` for every tensor t in the graph that requires grad.
+
+        `gradient`: d(loss)/d(self) for a non-scalar self (ones for a scalar). `create_graph=True`
+        records the backward pass itself, so `.grad` becomes a Tensor that can be differentiated
+        again. `inputs`: accumulate only into these tensors' `.grad`. `retain_graph` is accepted
+        for PyTorch's signature and changes nothing: minigrad never frees a graph after backward
+        (its VJPs hold only references to arrays), so backward can always run again.
+        """
+        seed = _seed("backward", self, gradient, create_graph)
+        if create_graph:
+            with _grad_mode(True):  # record the VJPs even if called under no_grad
+                steps = list(backpropagate((self,), (seed,), create_graph))
+        else:
+            steps = backpropagate((self,), (seed,))
+        if inputs is None:
+            for node, grad in steps:
+                node._accumulate(grad)
+        else:
+            only = set(_as_tensors("backward", "inputs", inputs))
+            for node, grad in steps:
+                if node in only:
+                    node._accumulate(grad)
 
     def backward_steps(self, grad=None):
         """Run backward one tensor at a time, yielding each right after its VJP has run.
@@ -174,65 +297,129 @@ class Tensor:
         When a tensor is yielded its own `.grad` is final for this pass (all its consumers came
         before it) and its inputs have received their share. Used to draw backprop step by step.
         """
-        if not self.requires_grad:
-            raise RuntimeError("backward: this tensor does not require grad and has no graph")
-        if grad is None:
-            if self.data.size != 1:
-                raise RuntimeError(
-                    f"backward: grad can only be implied for a scalar output, this tensor has shape"
-                    f" {self.shape}; pass grad= an array of that shape"
-                )
-            grad = np.ones(self.data.shape, self.data.dtype)
-        else:
-            grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
-            if grad.shape != self.shape:
-                raise ValueError(
-                    f"backward: grad has shape {grad.shape}, expected the tensor's shape {self.shape}"
-                )
-        pending = {self: grad}  # gradients of this pass, still being summed
-        for node in reversed(topological_order(self)):
-            node_grad = pending.pop(node, None)
-            if node_grad is None:  # its only consumers gave it no gradient (where's condition)
-                continue
+        seed = _seed("backward", self, grad, False)
+        for node, node_grad in backpropagate((self,), (seed,), False):
             node._accumulate(node_grad)
-            if node._vjp is not None:
-                input_grads = node._vjp(node_grad)
-                for slot, parent in zip(node._slots, node.parents):
-                    g = input_grads[slot]
-                    if g is None or not parent.requires_grad:
-                        continue
-                    if g.shape != parent.data.shape or g.dtype != parent.data.dtype:
-                        g = _fit_to(g, parent)
-                    pending[parent] = pending[parent] + g if parent in pending else g
             yield node
 
     def _accumulate(self, grad):
-        if type(grad) is not np.ndarray:  # numpy turns 0-d results into scalars; keep arrays
-            grad = np.asarray(grad)
+        if type(grad) is not np.ndarray:
+            if isinstance(grad, Tensor):  # create_graph=True: .grad is a Tensor with a graph
+                self.grad = grad if self.grad is None else self.grad + grad
+                return
+            grad = np.asarray(grad)  # numpy turns 0-d results into scalars; keep arrays
         if self.grad is None:
             # A leaf gets its own copy (the same array may flow to several inputs); intermediate
             # gradients are only read, so they may share memory.
             self.grad = grad if self.parents else grad.copy()
+        elif isinstance(self.grad, Tensor):
+            self.grad = self.grad + grad
         elif self.parents:
             self.grad = np.asarray(self.grad + grad)
         else:
             self.grad += grad  # in place, so a preallocated grad buffer is filled without a copy
 
 
+def _as_tensors(caller, argument, tensors):
+    """A tuple of Tensors from one Tensor or a sequence of them."""
+    tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
+    for k, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{caller}: {argument}[{k}] must be a Tensor, got {type(t).__name__}")
+    return tensors
+
+
+def _seed(caller, output, gradient, create_graph):
+    """The gradient backward starts from at `output`: ones for a scalar, else `gradient` checked."""
+    if not output._requires_grad:
+        raise RuntimeError(f"{caller}: this tensor does not require grad and has no graph")
+    if gradient is None:
+        if output._data.size != 1:
+            raise RuntimeError(
+                f"{caller}: grad can only be implied for a scalar output, this tensor has shape"
+                f" {output.shape}; pass gradient= an array of that shape"
+            )
+        seed = np.ones(output._data.shape, output._data.dtype)
+    elif create_graph and isinstance(gradient, Tensor):
+        seed = gradient  # kept as it is: its own graph is differentiated too (the double-VJP trick)
+    else:
+        seed = np.asarray(gradient._data if isinstance(gradient, Tensor) else gradient, output.dtype)
+    if seed.shape != output.shape:
+        raise ValueError(
+            f"{caller}: grad has shape {seed.shape}, expected the tensor's shape {output.shape}"
+        )
+    return Tensor(seed) if create_graph and not isinstance(seed, Tensor) else seed
+
+
+def backpropagate(roots, seeds, create_graph=False):
+    """Yield (tensor, d(roots)/d(tensor)) for each tensor the roots depend on, consumers first.
+
+    The core of backward and of mg.autograd.grad: each tensor is yielded once, after its VJP has
+    pushed its share of the gradient to its inputs. Gradients are numpy arrays, or Tensors (and
+    the VJPs run on Tensors, so they are recorded) when `create_graph` is true.
+    """
+    pending = {}  # gradients of this pass, still being summed
+    for root, seed in zip(roots, seeds):
+        pending[root] = pending[root] + seed if root in pending else seed
+    for node in reversed(_topological_order(roots)):
+        grad = pending.pop(node, None)
+        if grad is None:  # its only consumers gave it no gradient (where's condition)
+            continue
+        if node._hooks:
+            grad = node._run_hooks(grad)
+        if node._vjp is not None:
+            if node._stamp != _changes:  # something changed in place since this op ran
+                _check_unchanged(node)
+            if create_graph:
+                input_grads = node._vjp(grad, node, *node._inputs)
+            else:
+                input_grads = node._vjp(grad, node._data, *node._arrays)
+            if _anomaly_enabled:
+                from .autograd.anomaly import check_backward
+
+                check_backward(node, grad, input_grads)
+            for slot, parent in zip(node._slots, node.parents):
+                g = input_grads[slot]
+                if g is None or not parent._requires_grad:
+                    continue
+                if g.shape != parent._data.shape or g.dtype != parent._data.dtype:
+                    g = _fit_to(g, parent)
+                pending[parent] = pending[parent] + g if parent in pending else g
+        yield node, grad
+
+
+def _check_unchanged(node):
+    """Refuse to run a VJP whose saved input or output was changed in place after the op ran."""
+    for k, t in enumerate((node, *node.parents)):
+        if t._changed_at > node._stamp:
+            which = "its output" if k == 0 else f"its input {node._slots[k - 1]}"
+            raise RuntimeError(
+                f"backward: {node.op} cannot compute its gradient: {which} (shape {t.shape}, dtype"
+                f" {t.dtype}) was changed in place by `{t._changed_by}` after {node.op} used it"
+                f" (now at version {t._version}), so the gradient would be wrong. Make the change"
+                " after backward, or on a copy (.detach() shares memory; copy the array)"
+            )
+
+
 def _fit_to(grad, tensor):
     """Sum a broadcast gradient back to the tensor's shape and cast it to the tensor's dtype."""
-    if grad.shape != tensor.data.shape:
-        grad = unbroadcast(grad, tensor.data.shape)
-    if grad.dtype != tensor.data.dtype:
-        grad = grad.astype(tensor.data.dtype)
+    if grad.shape != tensor._data.shape:
+        grad = unbroadcast(grad, tensor._data.shape)
+    if grad.dtype != tensor._data.dtype:
+        grad = _cast(grad, tensor._data.dtype) if isinstance(grad, Tensor) else grad.astype(tensor._data.dtype)
     return grad
 
 
-def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+def _cast(x, dtype):
+    """x in another dtype, recorded (a gradient under create_graph); its VJP casts back (_fit_to)."""
+    return record(x._data.astype(dtype), "cast", (x,), [x._data], lambda g, out, x: (g,))
+
+
+def unbroadcast(grad, shape: tuple):
     """Sum `grad` over the axes that broadcasting stretched, so that it gets `shape` back.
 
     Broadcasting copies an operand along new leading axes and along its axes of size 1; the
-    gradient of a copy is the sum of the gradients of all its copies.
+    gradient of a copy is the sum of the gradients of all its copies. Works on arrays and Tensors.
     """
     leading = grad.ndim - len(shape)
     stretched = tuple(
@@ -247,29 +434,48 @@ def topological_order(root: Tensor, include_constants: bool = False) -> list:
     Iterative depth-first search (no recursion, so a chain of 100,000 ops is fine). By default only
     tensors that require grad are listed: they are the ones backward visits.
     """
-    order, visited = [], {root}
-    stack = [(root, iter(root.parents))]
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in visited and (include_constants or parent.requires_grad):
-                visited.add(parent)
-                stack.append((parent, iter(parent.parents)))
-                break
-        else:  # every parent is listed: now the node can be
-            stack.pop()
-            order.append(node)
+    return _topological_order((root,), include_constants)
+
+
+def _topological_order(roots, include_constants=False):
+    order, visited = [], set()
+    for root in roots:
+        if root in visited:  # already listed as an ancestor of an earlier root
+            continue
+        visited.add(root)
+        stack = [(root, iter(root.parents))]
+        while stack:
+            node, parents = stack[-1]
+            for parent in parents:
+                if parent not in visited and (include_constants or parent._requires_grad):
+                    visited.add(parent)
+                    stack.append((parent, iter(parent.parents)))
+                    break
+            else:  # every parent is listed: now the node can be
+                stack.pop()
+                order.append(node)
     return order
 
 
-def record(data, op: str, inputs: tuple, vjp) -> Tensor:
-    """Wrap an op's output array in a Tensor that remembers the op, its input tensors and its VJP."""
+def record(data, op: str, inputs: tuple, arrays, vjp) -> Tensor:
+    """Wrap an op's output array in a Tensor that remembers the op, its inputs and its VJP.
+
+    `inputs` are what the op was called with (Tensors and constants), `arrays` the same with each
+    Tensor replaced by its array: backward hands the VJP the arrays, or under create_graph the
+    inputs themselves, so that the VJP's arithmetic is recorded.
+    """
     out = Tensor.__new__(Tensor)
-    out.data = data if type(data) is np.ndarray else np.asarray(data)
+    out._data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad = None
     out.name = None
+    out._version = out._changed_at = 0
+    out._hooks = None
+    if _anomaly_enabled:
+        from .autograd.anomaly import check_forward
+
+        check_forward(out, op, inputs)
     if not _grad_enabled:
-        out.requires_grad, out.op, out.parents, out._vjp, out._slots = False, None, (), None, ()
+        out._requires_grad, out.op, out.parents, out._vjp, out._slots = False, None, (), None, ()
         return out
     parents = tuple([x for x in inputs if isinstance(x, Tensor)])
     if len(parents) == len(inputs):
@@ -278,8 +484,11 @@ def record(data, op: str, inputs: tuple, vjp) -> Tensor:
         out._slots = tuple([i for i, x in enumerate(inputs) if isinstance(x, Tensor)])
     out.parents = parents
     out.op = op
-    out.requires_grad = any([p.requires_grad for p in parents])
-    out._vjp = vjp if out.requires_grad else None
+    out._requires_grad = any([p._requires_grad for p in parents])
+    if out._requires_grad:
+        out._vjp, out._inputs, out._arrays, out._stamp = vjp, inputs, arrays, _changes
+    else:
+        out._vjp = None
     return out
 
 

@@ -6,7 +6,16 @@ import minigrad as mg
 
 
 def check_op(
-    fn, numpy_fn, inputs, *, rtol=1e-7, atol=1e-9, rtol32=1e-4, atol32=1e-5, dtype32=np.float32
+    fn,
+    numpy_fn,
+    inputs,
+    *,
+    rtol=1e-7,
+    atol=1e-9,
+    rtol32=1e-4,
+    atol32=1e-5,
+    dtype32=np.float32,
+    second=True,
 ):
     """Check `fn` (Tensors -> Tensor) against `numpy_fn` (arrays -> array) on `inputs`.
 
@@ -15,6 +24,8 @@ def check_op(
        mixes in a float64 constant, which promotes as in numpy), values close to numpy's, and after
        backward every input's grad is an ndarray with that input's shape and dtype.
     3. gradcheck in float64: the engine's gradients match central finite differences.
+    4. gradgradcheck in float64: the gradient computed with create_graph=True has the right
+       derivatives too (central differences of the first-order gradient), unless `second=False`.
     Every input must be differentiable (pass constants through a closure instead).
     """
     arrays = [np.array(x, dtype=np.float64) for x in inputs]
@@ -37,6 +48,8 @@ def check_op(
         assert leaf.grad.shape == leaf.shape and leaf.grad.dtype == np.float32
 
     assert mg.gradcheck(fn, arrays)
+    if second:
+        assert mg.gradgradcheck(fn, arrays)
 
 
 def away_from(values, points, margin=0.1):

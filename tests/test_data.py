@@ -14,6 +14,8 @@ from minigrad.data import (
     make_xor,
     train_test_split,
 )
+from minigrad.utils.data import DataLoader as TorchLoader
+from minigrad.utils.data import Dataset, Subset, TensorDataset, random_split
 
 CLASSIFIERS = [make_moons, make_circles, make_spirals, make_xor, make_blobs]
 ALL = [*CLASSIFIERS, make_regression]
@@ -315,3 +317,100 @@ def test_loader_errors():
         DataLoader(np.zeros((0, 2)), np.zeros(0))
     with pytest.raises(ValueError, match=r"DataLoader: batch_size 5 is larger than the 4 samples"):
         DataLoader(X, y, batch_size=5, drop_last=True)
+
+
+# --- minigrad.utils.data: PyTorch's Dataset, TensorDataset, DataLoader, random_split
+def test_tensor_dataset_indexes_every_tensor_by_row():
+    X, y = mg.tensor(np.arange(12.0).reshape(6, 2)), mg.tensor(np.arange(6))
+    ds = TensorDataset(X, y)
+    assert len(ds) == 6
+    xi, yi = ds[4]
+    np.testing.assert_array_equal(xi.data, [8.0, 9.0])
+    assert yi.item() == 4 and yi.dtype == np.int64
+    with pytest.raises(ValueError, match=r"TensorDataset: tensors must have the same first dim, got \[6, 5\]"):
+        TensorDataset(X, mg.tensor(np.arange(5)))
+    with pytest.raises(TypeError, match="TensorDataset: argument 1 must be a Tensor, got ndarray"):
+        TensorDataset(X, np.arange(6))
+
+
+def test_torch_loader_defaults_are_pytorchs_batch_1_in_order():
+    ds = TensorDataset(mg.tensor(np.arange(5.0)[:, None]), mg.tensor(np.arange(5)))
+    batches = list(TorchLoader(ds))
+    assert len(batches) == 5 and [int(yb.item()) for _, yb in batches] == [0, 1, 2, 3, 4]
+    assert batches[0][0].shape == (1, 1)
+
+
+def test_torch_loader_batches_shuffles_and_replays_with_a_generator():
+    n = 23
+    ds = TensorDataset(mg.tensor(np.arange(n, dtype=np.float32)[:, None] * 2), mg.tensor(np.arange(n)))
+    loader = TorchLoader(ds, batch_size=5, shuffle=True, generator=np.random.default_rng(0))
+    assert len(loader) == 5
+    epochs = [[(xb, yb) for xb, yb in loader] for _ in range(2)]
+    ids = [[int(v) for _, yb in epoch for v in yb.data] for epoch in epochs]
+    assert sorted(ids[0]) == list(range(n)) and ids[0] != ids[1]
+    for xb, yb in epochs[0]:
+        np.testing.assert_array_equal(xb.data[:, 0], 2 * yb.data)  # rows stay paired
+    assert [len(yb.data) for _, yb in epochs[0]] == [5, 5, 5, 5, 3]
+    again = TorchLoader(ds, batch_size=5, shuffle=True, generator=np.random.default_rng(0))
+    assert [[int(v) for _, yb in again for v in yb.data] for _ in range(2)] == ids
+    dropped = TorchLoader(ds, batch_size=5, drop_last=True)
+    assert len(dropped) == 4 and [len(b[1].data) for b in dropped] == [5] * 4
+
+
+def test_torch_loader_collates_a_custom_dataset():
+    class Squares(Dataset):
+        def __len__(self):
+            return 7
+
+        def __getitem__(self, i):
+            return np.array([i, i * i], dtype=np.float32), i % 2
+
+    batches = list(TorchLoader(Squares(), batch_size=3))
+    xb, yb = batches[0]
+    np.testing.assert_array_equal(xb.data, [[0, 0], [1, 1], [2, 4]])
+    np.testing.assert_array_equal(yb.data, [0, 1, 0])
+    assert [len(b[1].data) for b in batches] == [3, 3, 1]
+
+
+def test_torch_loader_errors():
+    with pytest.raises(TypeError, match="DataLoader: dataset must have __getitem__ and __len__"):
+        TorchLoader(5)
+    ds = TensorDataset(mg.zeros(3, 1))
+    with pytest.raises(ValueError, match="DataLoader: batch_size must be >= 1, got 0"):
+        TorchLoader(ds, batch_size=0)
+
+
+@pytest.mark.parametrize(
+    "lengths, sizes", [([7, 3], [7, 3]), ([0.5, 0.3, 0.2], [5, 3, 2]), ([0.34, 0.33, 0.33], [4, 3, 3])]
+)
+def test_random_split_partitions_the_dataset(lengths, sizes):
+    ds = TensorDataset(mg.tensor(np.arange(10)))
+    parts = random_split(ds, lengths, generator=np.random.default_rng(1))
+    assert [len(p) for p in parts] == sizes and all(isinstance(p, Subset) for p in parts)
+    ids = sorted(int(p[i][0].item()) for p in parts for i in range(len(p)))
+    assert ids == list(range(10))  # disjoint and complete
+    again = random_split(ds, lengths, generator=np.random.default_rng(1))
+    assert [p.indices for p in again] == [p.indices for p in parts]
+
+
+def test_random_split_errors():
+    ds = TensorDataset(mg.tensor(np.arange(10)))
+    with pytest.raises(ValueError, match=r"random_split: lengths \[5, 4\] must be non-negative and sum to the dataset's 10"):
+        random_split(ds, [5, 4])
+    with pytest.raises(ValueError, match=r"random_split: fractions \[0.5, 0.4\] must be non-negative and sum to 1"):
+        random_split(ds, [0.5, 0.4])
+
+
+def test_toy_data_sets_work_with_the_pytorch_form():
+    X, y = make_moons(40, seed=0)
+    train, test = random_split(TensorDataset(mg.tensor(X), mg.tensor(y)), [0.75, 0.25])
+    loader = TorchLoader(train, batch_size=8, shuffle=True)
+    seen = [(xb.shape, yb.dtype) for xb, yb in loader]
+    assert len(seen) == 4 and seen[0] == ((8, 2), np.int64)
+    assert len(test) == 10
+
+
+def test_the_toy_shortcut_is_a_pytorch_loader_over_a_tensor_dataset():
+    X, y = make_moons(10, seed=0)
+    loader = DataLoader(X, y, batch_size=4, shuffle=False)
+    assert isinstance(loader, TorchLoader) and isinstance(loader.dataset, TensorDataset)

@@ -197,27 +197,27 @@ def test_factory_and_seed_errors(fn, message):
         (
             lambda: F.cross_entropy(t(3, 4), np.array([0.0, 1.0, 2.0])),
             TypeError,
-            "cross_entropy: targets must be integer class indices, got dtype float64",
+            "cross_entropy: target must be integer class indices (int64, as mg.tensor([0, 2]) gives), got dtype float64; use .long() on float labels",
         ),
         (
             lambda: F.cross_entropy(t(3, 4), np.array([0, 1, 4])),
             ValueError,
-            "cross_entropy: targets must lie in [0, 4), got values from 0 to 4",
+            "cross_entropy: target must lie in [0, 4) (or be ignore_index=-100), got values from 0 to 4",
         ),
         (
             lambda: F.cross_entropy(t(3, 4), np.array([0, -1, 2])),
             ValueError,
-            "cross_entropy: targets must lie in [0, 4), got values from -1 to 2",
+            "cross_entropy: target must lie in [0, 4) (or be ignore_index=-100), got values from -1 to 2",
         ),
         (
             lambda: F.cross_entropy(t(3, 4), np.array([0, 1])),
             ValueError,
-            "cross_entropy: targets must have shape (3,) to match logits (3, 4), got (2,)",
+            "cross_entropy: target must have shape (3,) to match input (3, 4), got (2,)",
         ),
         (
             lambda: F.cross_entropy(t(3), np.array([0, 1, 2])),
             ValueError,
-            "cross_entropy: logits must have shape (N, C), got (3,)",
+            "cross_entropy: input must have shape (N, C), got (3,)",
         ),
     ],
 )

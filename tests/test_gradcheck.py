@@ -10,19 +10,19 @@ from minigrad.ops import op
 @op("cube")
 def cube(a):
     """A correct user-written op: a^3 with VJP 3 a^2 g."""
-    return a**3, lambda g: (3 * a**2 * g,)
+    return a**3, lambda g, out, a: (3 * a**2 * g,)
 
 
 @op("bad_cube")
 def bad_cube(a):
     """A deliberately wrong op: its VJP forgets the factor 3."""
-    return a**3, lambda g: (a**2 * g,)
+    return a**3, lambda g, out, a: (a**2 * g,)
 
 
 @op("bad_second_input")
 def bad_second_input(a, b):
     """a * b whose VJP for b is off by one at every element."""
-    return a * b, lambda g: (g * b, g * a + 1)
+    return a * b, lambda g, out, a, b: (g * b, g * a + 1)
 
 
 def test_gradcheck_passes_a_correct_user_op():
@@ -86,7 +86,7 @@ def test_gradcheck_tolerances_are_used():
 def test_gradcheck_checks_every_output_element():
     @op("wrong_last_column")
     def wrong_last_column(a):
-        def vjp(g):
+        def vjp(g, out, a):
             grad = g.copy()
             grad[..., -1] = 0
             return (grad,)
@@ -104,7 +104,7 @@ def test_gradcheck_input_that_gets_no_gradient_is_compared_with_zero():
     # ...but an op that drops a gradient it owes is caught.
     @op("drops_b")
     def drops_b(a, b):
-        return a * b, lambda g: (g * b, None)
+        return a * b, lambda g, out, a, b: (g * b, None)
 
     with pytest.raises(mg.GradcheckError, match=r"input 1 .* analytic gradient 0 != numerical"):
         mg.gradcheck(drops_b, [np.ones(2), np.ones(2)])
@@ -113,7 +113,7 @@ def test_gradcheck_input_that_gets_no_gradient_is_compared_with_zero():
 def test_gradcheck_fails_on_nan_gradients():
     @op("nan_gradient")
     def nan_gradient(a):
-        return a * 2, lambda g: (g * np.nan,)
+        return a * 2, lambda g, out, a: (g * np.nan,)
 
     with pytest.raises(
         mg.GradcheckError, match=r"input 0 .* at index \(0,\): analytic gradient nan"

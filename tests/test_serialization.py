@@ -88,10 +88,10 @@ def corrupt_files(tmp_path):
         (garbage, ""),
         (empty, ""),
         (truncated, ""),
-        (single, "single array"),
-        (objects, "Object arrays"),
-        (pickled, "pickled"),
-        (bad_member, "'w'"),
+        (single, "single .npy array"),
+        (objects, "holds Python objects"),
+        (pickled, "not a zip archive"),
+        (bad_member, "'w.npy'"),
     ]
 
 

@@ -8,7 +8,7 @@ import minigrad.nn.functional as F
 from minigrad.data import DataLoader, make_blobs
 from minigrad.optim import SGD
 from minigrad.optim.lr_scheduler import ReduceLROnPlateau, StepLR
-from minigrad.training import accuracy, evaluate, fit, predict_classes
+from minigrad.training import Snapshots, accuracy, evaluate, fit, predict_classes
 
 
 def linear_model(weight, bias):
@@ -207,3 +207,91 @@ def test_fit_rejects_test_data_that_is_not_a_pair():
     X, y = two_blobs()
     with pytest.raises(ValueError, match=r"fit: test_data must be a pair \(X_test, y_test\)"):
         fit(model, F.cross_entropy, SGD(model.parameters()), DataLoader(X, y), 1, test_data=(X,))
+
+
+# ----- snapshots for the training page -----
+def blobs_run(epochs, snapshots=None, seed=0):
+    X, y = two_blobs(40, seed=seed)
+    mg.manual_seed(seed)
+    model = mg.nn.MLP([2, 4, 2], activation="tanh")
+    history = fit(
+        model,
+        F.cross_entropy,
+        SGD(model.parameters(), lr=0.1),
+        DataLoader(X, y, batch_size=8, seed=seed),
+        epochs,
+        metric=accuracy,
+        progress=False,
+        snapshots=snapshots,
+    )
+    return model, history, (X, y)
+
+
+def test_recording_snapshots_does_not_change_the_training():
+    model_plain, plain, _ = blobs_run(5)
+    model_recorded, recorded, _ = blobs_run(5, Snapshots(count=10))
+    assert recorded["loss"] == plain["loss"] and recorded["accuracy"] == plain["accuracy"]
+    for (name, a), (_, b) in zip(
+        model_plain.state_dict().items(), model_recorded.state_dict().items()
+    ):
+        np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+def test_snapshots_are_every_epoch_when_few_and_evenly_spaced_when_many():
+    assert Snapshots(count=10).epochs_to_record(6) == set(range(7))
+    assert Snapshots(count=5).epochs_to_record(100) == {0, 25, 50, 75, 100}
+    snapshots = Snapshots(count=4)
+    blobs_run(9, snapshots)
+    assert [r["epoch"] for r in snapshots.records] == [0, 3, 6, 9]
+
+
+def test_a_snapshot_holds_copies_of_the_weights_their_full_batch_gradient_and_the_scores():
+    snapshots = Snapshots(count=10, probe=np.array([[0.0, 0.0], [1.0, -1.0]]))
+    model, history, (X, y) = blobs_run(3, snapshots)
+    last = snapshots.records[-1]
+    for name, value in model.state_dict().items():  # the last snapshot is the trained model
+        np.testing.assert_array_equal(last["weights"][name], value)
+    assert not np.array_equal(
+        snapshots.records[0]["weights"]["0.weight"], last["weights"]["0.weight"]
+    )
+    assert last["scores"] == {"loss": history["loss"][-1], "accuracy": history["accuracy"][-1]}
+    # the gradient of the mean cross-entropy on all of X, by hand in numpy
+    w = {k: v.astype(np.float64) for k, v in last["weights"].items()}
+    h = np.tanh(X @ w["0.weight"].T + w["0.bias"])
+    logits = h @ w["2.weight"].T + w["2.bias"]
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    d_logits = (p - np.eye(2)[y]) / len(X)
+    d_h = d_logits @ w["2.weight"] * (1 - h**2)
+    np.testing.assert_allclose(last["grads"]["2.weight"], d_logits.T @ h, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(last["grads"]["0.weight"], d_h.T @ X, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(last["grads"]["0.bias"], d_h.sum(axis=0), rtol=1e-4, atol=1e-6)
+    probe_logits = np.tanh(snapshots.probe @ w["0.weight"].T + w["0.bias"]) @ w["2.weight"].T
+    np.testing.assert_allclose(last["output"], probe_logits + w["2.bias"], rtol=1e-4, atol=1e-6)
+    assert all(p.grad is None or not p.grad.any() for p in model.parameters())  # left clean
+
+
+def test_untrained_snapshot_scores_are_the_models_before_any_step():
+    snapshots = Snapshots(count=3)
+    _, _, (X, y) = blobs_run(2, snapshots)
+    first = snapshots.records[0]
+    model = mg.nn.MLP([2, 4, 2], activation="tanh")
+    model.load_state_dict(first["weights"])
+    assert first["scores"] == evaluate(model, F.cross_entropy, X, y, accuracy)
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda: Snapshots(count=1), ValueError, "Snapshots: count must be an int >= 2, got 1"),
+        (lambda: Snapshots(probe=np.zeros(3)), ValueError, r"probe must be an \(n, d\) array"),
+        (
+            lambda: blobs_run(1, snapshots=5),
+            TypeError,
+            "fit: snapshots must be a Snapshots, got int",
+        ),
+    ],
+)
+def test_snapshots_reject_bad_arguments(make, error, message):
+    with pytest.raises(error, match=message):
+        make()

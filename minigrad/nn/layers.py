@@ -1,9 +1,10 @@
-"""Layers: Linear, activations, Sequential and MLP."""
+"""Layers: Linear, Identity, Flatten, Dropout, activations, Sequential and MLP."""
 
 import numpy as np
 
 from .. import ops
 from ..random import generator
+from . import functional as F
 from .module import Module, Parameter
 
 
@@ -42,6 +43,55 @@ class Linear(Module):
         )
 
 
+class Identity(Module):
+    """Returns its input unchanged (a placeholder, e.g. for a removed head); ignores any arguments."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, x):
+        return x
+
+
+class Flatten(Module):
+    """Merge dims start_dim..end_dim into one: (N, C, H, W) -> (N, C*H*W) with the defaults."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x):
+        shape = tuple(x.shape)
+        start = self.start_dim % max(len(shape), 1)
+        end = self.end_dim % max(len(shape), 1)
+        if len(shape) and start > end:
+            raise ValueError(
+                f"Flatten: start_dim={self.start_dim} comes after end_dim={self.end_dim}"
+                f" for input of shape {shape}"
+            )
+        merged = int(np.prod(shape[start : end + 1], dtype=np.int64))
+        return ops.reshape(x, shape=shape[:start] + (merged,) + shape[end + 1 :])
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Dropout(Module):
+    """Inverted dropout in training mode (see F.dropout); the identity in eval mode."""
+
+    def __init__(self, p=0.5):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p}")
+        self.p = p
+
+    def forward(self, x):
+        return F.dropout(x, self.p, training=self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
 class ReLU(Module):
     """max(x, 0), elementwise."""
 
@@ -75,6 +125,27 @@ class LeakyReLU(Module):
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}"
+
+
+class Softmax(Module):
+    """softmax along `dim` (see F.softmax)."""
+
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = -1 if dim is None else dim
+
+    def forward(self, x):
+        return F.softmax(x, dim=self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    """log_softmax along `dim` (see F.log_softmax)."""
+
+    def forward(self, x):
+        return F.log_softmax(x, dim=self.dim)
 
 
 class Sequential(Module):

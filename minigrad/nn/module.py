@@ -9,6 +9,15 @@ from ..tensor import Tensor
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 
+def _as_buffer(caller, name, value):
+    """A buffer is a Tensor that records no gradient (None leaves the slot empty, as in PyTorch)."""
+    if value is None:
+        return None
+    if isinstance(value, Parameter):
+        raise TypeError(f"{caller}: buffer {name!r} cannot be a Parameter (register it as one)")
+    return value.detach() if isinstance(value, Tensor) else Tensor(np.asarray(value))
+
+
 class Parameter(Tensor):
     """A Tensor that is a model's weight: it requires grad, and a Module that holds it registers it."""
 
@@ -31,6 +40,7 @@ class Module:
     def __init__(self):
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "training", True)
 
     def __setattr__(self, name, value):
@@ -49,6 +59,10 @@ class Module:
                     f" {name!r} ({kind.__name__} or None expected; to change a parameter's"
                     " values, write to its .data)"
                 )
+        if name in self._buffers:  # `self.running_mean = new` keeps it a buffer, as in PyTorch
+            self._buffers[name] = _as_buffer(type(self).__name__, name, value)
+            object.__setattr__(self, name, self._buffers[name])
+            return
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
         if isinstance(value, Parameter):
@@ -56,6 +70,19 @@ class Module:
         elif isinstance(value, Module):
             self._modules[name] = value
         object.__setattr__(self, name, value)
+
+    def register_buffer(self, name, tensor):
+        """Register a tensor that is state but not a parameter (BatchNorm's running mean).
+
+        Buffers get no gradient and are not handed to optimizers, but `state_dict()` saves them
+        and `load_state_dict()` restores them.
+        """
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"register_buffer: name must be a non-empty str without '.', got {name!r}")
+        if name in self._parameters or name in self._modules:
+            raise KeyError(f"register_buffer: {name!r} is already a parameter or a child module")
+        self._buffers[name] = _as_buffer("register_buffer", name, tensor)
+        object.__setattr__(self, name, self._buffers[name])
 
     def forward(self, *args, **kwargs):
         """The computation; subclasses define it."""
@@ -96,6 +123,30 @@ class Module:
         """Every parameter (what you hand to an optimizer)."""
         return (param for _, param in self.named_parameters())
 
+    def named_buffers(self):
+        """(dotted name, buffer) for every buffer: `0.running_mean`, ..."""
+        for prefix, module in self.named_modules():
+            for name, buffer in module._buffers.items():
+                if buffer is not None:
+                    yield (f"{prefix}.{name}" if prefix else name), buffer
+
+    def buffers(self):
+        """Every buffer (state that is not a parameter, such as running statistics)."""
+        return (buffer for _, buffer in self.named_buffers())
+
+    def apply(self, fn):
+        """Call fn(module) on every sub-module and then on this one (as PyTorch, for custom init)."""
+        for child in self._modules.values():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def requires_grad_(self, requires_grad=True):
+        """Switch gradient tracking of every parameter on or off (to freeze layers)."""
+        for param in self.parameters():
+            param.requires_grad = bool(requires_grad)
+        return self
+
     # ----- training helpers -----
     def zero_grad(self, set_to_none=True):
         """Forget the gradients of every parameter (set them to None, or to zeros)."""
@@ -104,6 +155,38 @@ class Module:
                 param.grad = None
             else:
                 param.grad[...] = 0
+
+    def to(self, dtype=None):
+        """Cast every floating parameter and buffer to dtype (`model.to(mg.float64)`); "cpu" is a no-op.
+
+        minigrad runs on the CPU only, so a device ("cpu") changes nothing; the arrays are replaced
+        by cast copies, so build the optimizer after casting, as PyTorch advises.
+        """
+        if dtype is None or (isinstance(dtype, str) and dtype == "cpu"):
+            return self
+        if isinstance(dtype, str):
+            raise ValueError(f"{type(self).__name__}.to: minigrad has only the 'cpu' device, got {dtype!r}")
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"{type(self).__name__}.to: dtype must be floating, got {dtype}")
+        for _, value in self._named_state():
+            if value.data.dtype.kind == "f":
+                value.data = value.data.astype(dtype)
+                if value.grad is not None:
+                    value.grad = value.grad.astype(dtype)
+        return self
+
+    def double(self):
+        """Cast floating parameters and buffers to float64."""
+        return self.to(np.float64)
+
+    def float(self):
+        """Cast floating parameters and buffers to float32."""
+        return self.to(np.float32)
+
+    def cpu(self):
+        """The module itself (minigrad has only the CPU)."""
+        return self
 
     def train(self, mode=True):
         """Set training mode on this module and all below it (layers like dropout would read it)."""
@@ -116,16 +199,26 @@ class Module:
         return self.train(False)
 
     # ----- saving and loading -----
+    def _named_state(self):
+        """(dotted name, tensor) for each parameter and buffer, in PyTorch's state-dict order."""
+        seen = set()
+        for prefix, module in self.named_modules():
+            for registry in (module._parameters, module._buffers):
+                for name, value in registry.items():
+                    if value is not None and value not in seen:
+                        seen.add(value)
+                        yield (f"{prefix}.{name}" if prefix else name), value
+
     def state_dict(self) -> dict:
-        """A dict of dotted name -> numpy array copy of each parameter (PyTorch's key names)."""
-        return {name: param.data.copy() for name, param in self.named_parameters()}
+        """A dict of dotted name -> numpy array copy of each parameter and buffer (PyTorch's keys)."""
+        return {name: value.data.copy() for name, value in self._named_state()}
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy arrays into the parameters, in place. With strict, keys must match exactly.
 
         Returns (missing_keys, unexpected_keys). Shapes must always match.
         """
-        params = dict(self.named_parameters())
+        params = dict(self._named_state())
         missing = [key for key in params if key not in state_dict]
         unexpected = [key for key in state_dict if key not in params]
         if strict and (missing or unexpected):

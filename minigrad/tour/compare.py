@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from minigrad.argtypes import positive_int
+from minigrad.argtypes import int_at_least, output_problem
 from minigrad.plots import save_figure
 from minigrad.tour.dataset import compare_on_moons
 from minigrad.tour.figures import optimizers_history_figure, problem_figure
@@ -17,6 +17,7 @@ from minigrad.tour.paths import OPTIMIZERS, available_optimizers, path_rows, pro
 PROBLEM_NAMES = ("moons", *PROBLEMS)
 DEFAULT_STEPS = {"moons": 30}  # epochs on moons; steps on every 2-D function
 DEFAULT_2D_STEPS = 1000
+MAX_STEPS = 100_000  # a path keeps every point: more steps would only fill memory
 
 
 def markdown_table(rows):
@@ -65,7 +66,7 @@ def add_compare_arguments(parser):
     )
     parser.add_argument(
         "--steps",
-        type=positive_int,
+        type=int_at_least(1, MAX_STEPS),
         default=None,
         help=f"steps on a 2-D function (default {DEFAULT_2D_STEPS}), epochs on moons "
         f"(default {DEFAULT_STEPS['moons']})",
@@ -90,6 +91,10 @@ def run_compare(args):
         )
         return 2
     out = Path(args.out)
+    problem = output_problem(out, folder=True)  # checked before the optimizers run
+    if problem:
+        print(f"minigrad compare: error: argument --out: {problem}", file=sys.stderr)
+        return 2
     if args.problem == "moons":
         epochs = args.steps or DEFAULT_STEPS["moons"]
         histories, rows = compare_on_moons(names, epochs)
