@@ -144,7 +144,7 @@ def test_compiled_kernel_parallel_kernel_and_numpy_twin_agree_bit_for_bit(
 ):
     cls, options = config
     kernel = KERNELS[cls]
-    shapes = [(3, 4), (5,), (2, 3, 2)]  # batches of 2 and 1, as in the other tests
+    shapes = [(3, 4), (40_000,), (2, 3, 2)]  # batches of 2 and 1; 40000 weights make 3 chunks
     results = {}
     for mode in ("twin", "serial", "parallel"):
         monkeypatch.setattr(kernel, "_impl", kernel.twin if mode == "twin" else None)

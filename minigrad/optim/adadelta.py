@@ -5,7 +5,7 @@ Same layout as every algorithm file (see ``sgd.py``): numpy twin, numba loop, op
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
 from minigrad.optim.optimizer import Optimizer, check_non_negative, zeros_like
 
 
@@ -28,18 +28,25 @@ def adadelta_numpy(params, grads, square_avgs, acc_deltas, lr, rho, eps, weight_
 @kernel(adadelta_numpy)
 def adadelta(params, grads, square_avgs, acc_deltas, lr, rho, eps, weight_decay, maximize):
     """One Adadelta step as a loop over each parameter's weights, in place (compiled by numba)."""
-    for t in range(len(params)):
-        param = params[t]
-        grad = grads[t]
-        square_avg = square_avgs[t]
-        acc_delta = acc_deltas[t]
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        square_avg = square_avgs[t][first:last]
+        acc_delta = acc_deltas[t][first:last]
         real = param.dtype.type
         lr_ = real(lr)
         r = real(rho)
         one_minus_r = real(1.0 - rho)
         eps_ = real(eps)
         l2 = real(weight_decay)
-        for i in prange(param.size):
+        for i in indices(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:
                 g = g + l2 * param[i]

@@ -5,7 +5,7 @@ Same layout as every algorithm file (see ``sgd.py``): numpy twin, numba loop, op
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
 from minigrad.optim.optimizer import Optimizer, check_non_negative, memory_order
 
 
@@ -25,15 +25,22 @@ def adagrad_numpy(params, grads, state_sums, steps, lr, lr_decay, weight_decay, 
 @kernel(adagrad_numpy)
 def adagrad(params, grads, state_sums, steps, lr, lr_decay, weight_decay, eps, maximize):
     """One Adagrad step as a loop over each parameter's weights, in place (compiled by numba)."""
-    for t in range(len(params)):
-        param = params[t]
-        grad = grads[t]
-        state_sum = state_sums[t]
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        state_sum = state_sums[t][first:last]
         real = param.dtype.type
         clr = real(lr / (1.0 + (steps[t] - 1.0) * lr_decay))
         l2 = real(weight_decay)
         eps_ = real(eps)
-        for i in prange(param.size):
+        for i in indices(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:
                 g = g + l2 * param[i]

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
 from minigrad.optim.optimizer import Optimizer, check_betas, check_non_negative, zeros_like
 
 
@@ -45,12 +45,19 @@ def adam_numpy(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr,
 def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1, beta2, eps,
          weight_decay, amsgrad, maximize, decoupled):  # fmt: skip
     """One Adam step as a loop over each parameter's weights, in place (compiled by numba)."""
-    for t in range(len(params)):
-        param = params[t]
-        grad = grads[t]
-        exp_avg = exp_avgs[t]
-        exp_avg_sq = exp_avg_sqs[t]
-        max_exp_avg_sq = max_exp_avg_sqs[t]
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        exp_avg = exp_avgs[t][first:last]
+        exp_avg_sq = exp_avg_sqs[t][first:last]
+        max_exp_avg_sq = max_exp_avg_sqs[t][first:last]
         real = param.dtype.type  # float32 weights get float32 arithmetic, as in PyTorch
         bias_correction1 = 1.0 - beta1 ** steps[t]
         bias_correction2 = 1.0 - beta2 ** steps[t]
@@ -62,7 +69,7 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1
         one_minus_b1 = real(1.0 - beta1)
         b2 = real(beta2)
         one_minus_b2 = real(1.0 - beta2)
-        for i in prange(param.size):
+        for i in indices(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:
                 if decoupled:

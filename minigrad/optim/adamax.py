@@ -5,7 +5,7 @@ Layout as in every algorithm file (see sgd.py): numpy twin, numba kernel, optimi
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
 from minigrad.optim.optimizer import Optimizer, check_betas, check_non_negative, zeros_like
 
 
@@ -29,11 +29,18 @@ def adamax_numpy(params, grads, exp_avgs, exp_infs, steps, lr, beta1, beta2, eps
 def adamax(params, grads, exp_avgs, exp_infs, steps, lr, beta1, beta2, eps, weight_decay,
            maximize):  # fmt: skip
     """One Adamax step as a loop over each parameter's weights, in place (compiled by numba)."""
-    for t in range(len(params)):
-        param = params[t]
-        grad = grads[t]
-        exp_avg = exp_avgs[t]
-        exp_inf = exp_infs[t]
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        exp_avg = exp_avgs[t][first:last]
+        exp_inf = exp_infs[t][first:last]
         real = param.dtype.type
         bias_correction1 = 1.0 - beta1 ** steps[t]
         step_size = real(lr / bias_correction1)
@@ -42,7 +49,7 @@ def adamax(params, grads, exp_avgs, exp_infs, steps, lr, beta1, beta2, eps, weig
         b2 = real(beta2)
         eps_ = real(eps)
         l2 = real(weight_decay)
-        for i in prange(param.size):
+        for i in indices(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:
                 g = g + l2 * param[i]

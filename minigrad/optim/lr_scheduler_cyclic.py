@@ -206,7 +206,8 @@ class CyclicLR(LRScheduler):
             s = (x - 1) / (self.step_ratio - 1)
         f = self.scale_fn(cycle if self.scale_mode == "cycle" else t)
         lrs = [
-            base + (top - base) * s * f for base, top in zip(self.base_lrs, self.max_lrs, strict=True)
+            base + (top - base) * s * f
+            for base, top in zip(self.base_lrs, self.max_lrs, strict=True)
         ]
         if self.cycle_momentum:
             for group, base, top in zip(self.optimizer.param_groups, self.base_momentums,

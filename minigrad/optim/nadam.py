@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
 from minigrad.optim.optimizer import Optimizer, check_betas, check_non_negative, zeros_like
 
 
@@ -46,15 +46,23 @@ def nadam_numpy(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps, lr, be
 def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps, lr, beta1, beta2, eps,
           weight_decay, momentum_decay, maximize, decoupled):  # fmt: skip
     """One NAdam step as a loop over each parameter's weights, in place (compiled by numba)."""
-    for t in range(len(params)):
-        param = params[t]
-        grad = grads[t]
-        exp_avg = exp_avgs[t]
-        exp_avg_sq = exp_avg_sqs[t]
+    for t in range(len(params)):  # Π_{i≤t} μ_i, once per parameter, before its chunks read it
+        mu_products[t] *= beta1 * (1.0 - 0.5 * 0.96 ** (steps[t] * momentum_decay))
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        exp_avg = exp_avgs[t][first:last]
+        exp_avg_sq = exp_avg_sqs[t][first:last]
         real = param.dtype.type
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (steps[t] * momentum_decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((steps[t] + 1) * momentum_decay))
-        mu_products[t] *= mu
         bias_correction2 = 1.0 - beta2 ** steps[t]
         grad_coef = real(lr * (1.0 - mu) / (1.0 - mu_products[t]) * math.sqrt(bias_correction2))
         avg_coef = real(
@@ -67,7 +75,7 @@ def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps, lr, beta1, b
         one_minus_b1 = real(1.0 - beta1)
         b2 = real(beta2)
         one_minus_b2 = real(1.0 - beta2)
-        for i in prange(param.size):
+        for i in indices(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:
                 if decoupled:

@@ -51,7 +51,9 @@ def as_lr(owner, lr):
         value = lr.data
     if isinstance(value, np.ndarray):
         if value.ndim != 0:
-            raise ValueError(f"{owner}: lr must be a number or a 0-d tensor, got shape {value.shape}")
+            raise ValueError(
+                f"{owner}: lr must be a number or a 0-d tensor, got shape {value.shape}"
+            )
         value = float(value)
     check_non_negative(owner, "lr", value)
     return value

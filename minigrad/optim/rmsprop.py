@@ -5,7 +5,7 @@ Same layout as every algorithm file (see ``sgd.py``): numpy twin, numba loop, op
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
 from minigrad.optim.optimizer import Optimizer, check_non_negative, zeros_like
 
 
@@ -40,12 +40,19 @@ def rmsprop_numpy(params, grads, square_avgs, grad_avgs, momentum_buffers, lr, a
 def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffers, lr, alpha, eps, weight_decay,
             momentum, centered, maximize):  # fmt: skip
     """One RMSprop step as a loop over each parameter's weights, in place (compiled by numba)."""
-    for t in range(len(params)):
-        param = params[t]
-        grad = grads[t]
-        square_avg = square_avgs[t]
-        grad_avg = grad_avgs[t]
-        buf = momentum_buffers[t]
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        square_avg = square_avgs[t][first:last]
+        grad_avg = grad_avgs[t][first:last]
+        buf = momentum_buffers[t][first:last]
         real = param.dtype.type
         lr_ = real(lr)
         a = real(alpha)
@@ -53,7 +60,7 @@ def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffers, lr, alpha, 
         eps_ = real(eps)
         l2 = real(weight_decay)
         mu = real(momentum)
-        for i in prange(param.size):
+        for i in indices(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:
                 g = g + l2 * param[i]

@@ -5,7 +5,7 @@ Same layout as every algorithm file (see ``sgd.py``): numpy twin, numba loop, op
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
 from minigrad.optim.optimizer import Optimizer, memory_order, zeros_like
 
 
@@ -39,18 +39,25 @@ def rprop_numpy(params, grads, prevs, step_sizes, etaminus, etaplus, step_size_m
 def rprop(params, grads, prevs, step_sizes, etaminus, etaplus, step_size_min, step_size_max,
           maximize):  # fmt: skip
     """One Rprop step as a loop over each parameter's weights, in place (compiled by numba)."""
-    for t in range(len(params)):
-        param = params[t]
-        grad = grads[t]
-        prev = prevs[t]
-        step_size = step_sizes[t]
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        prev = prevs[t][first:last]
+        step_size = step_sizes[t][first:last]
         real = param.dtype.type
         down = real(etaminus)
         up = real(etaplus)
         smallest = real(step_size_min)
         largest = real(step_size_max)
         zero, one = real(0), real(1)  # bare literals would promote the arithmetic to float64
-        for i in prange(param.size):
+        for i in indices(param.size):
             g = -grad[i] if maximize else grad[i]
             agreement = g * prev[i]
             if agreement > zero:

@@ -18,7 +18,7 @@ Every algorithm file in minigrad.optim has the same three parts, in this order:
    each parameter needs (``init_state``), and ``update``, which calls the kernel by keyword.
 """
 
-from minigrad.optim._jit import kernel, prange
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
 from minigrad.optim.optimizer import Optimizer, check_non_negative, zeros_like
 
 
@@ -44,22 +44,29 @@ def sgd_numpy(params, grads, momentum_buffers, steps, lr, momentum, dampening, w
 def sgd(params, grads, momentum_buffers, steps, lr, momentum, dampening, weight_decay, nesterov,
         maximize):  # fmt: skip
     """One SGD step as a loop over each parameter's weights, in place (compiled by numba)."""
-    for t in range(len(params)):
-        param = params[t]
-        grad = grads[t]
-        buf = momentum_buffers[t]
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        buf = momentum_buffers[t][first:last]
         real = param.dtype.type
         lr_ = real(lr)
         mu = real(momentum)
         l2 = real(weight_decay)
         one_minus_tau = real(1.0 - dampening)
-        first = steps[t] == 1
-        for i in prange(param.size):
+        first_step = steps[t] == 1
+        for i in indices(param.size):
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:
                 g = g + l2 * param[i]
             if momentum != 0:
-                if first:
+                if first_step:
                     buf[i] = g
                 else:
                     buf[i] = mu * buf[i] + one_minus_tau * g
