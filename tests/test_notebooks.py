@@ -20,8 +20,8 @@ SOURCES = sorted(build.SOURCES.glob("*.py"))
 CELL_TIMEOUT = 60  # seconds; a cell that takes longer has data that is too big for a lesson
 
 
-def test_every_source_has_its_solved_and_blank_notebook():
-    assert SOURCES, "no notebook sources found in notebooks/source/"
+def test_there_are_six_notebooks_each_solved_and_blank():
+    assert [s.stem[:2] for s in SOURCES] == ["01", "02", "03", "04", "05", "06"]
     for source in SOURCES:
         for path in build.paths(source):
             assert path.exists(), f"{path.name} is missing: run python notebooks/build.py"

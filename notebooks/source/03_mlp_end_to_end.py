@@ -134,7 +134,7 @@ plot_history(history, title="2-16-16-2 MLP on two moons, Adam lr 0.01, batches o
 plot_decision_boundary(model, X_test, y_test)
 
 # %% [markdown]
-# `minigrad.training.fit` runs the same loop (with a progress bar) and returns the same history;
+# `minigrad.training.fit` runs the same loop (with a progress bar) and returns a history like this one;
 # the loop above is what it does.
 #
 # ## Save and load
