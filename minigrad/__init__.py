@@ -93,6 +93,10 @@ __all__ = [
 # Loaded on first use, so that `import minigrad` stays fast and compiles nothing.
 _LAZY_SUBMODULES = {"optim", "data", "viz", "plots", "cli"}
 
+# Autograd beyond backward (issue 12): mg.func (grad as a function transform) and the
+# gradient-flow recorder, loaded on first use.
+_LAZY_SUBMODULES |= {"func", "gradflow"}
+
 
 def __getattr__(name):
     if name in _LAZY_SUBMODULES:

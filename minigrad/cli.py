@@ -12,7 +12,6 @@ that use them, so `minigrad --version` and `minigrad --help` answer at once.
 import argparse
 import ast
 import math
-import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -270,13 +269,15 @@ def write_model_graph(path, model, loss_fn, X, y, rows=4):
 def write_graph(graph, path: Path) -> Path:
     """Render `graph` to `path` (.svg, .png, .pdf) or write its DOT text (.dot, or when no `dot`)."""
     from minigrad.viz import render
+    from minigrad.viz.output import find_renderer
 
-    if path.suffix == ".dot" or shutil.which("dot") is None:
+    if path.suffix == ".dot" or find_renderer() is None:
         if path.suffix != ".dot":
             print(
                 f"note: Graphviz's `dot` program was not found, so {path.name} is written as DOT "
                 "text instead (install it with `sudo apt-get install graphviz`, `brew install "
-                "graphviz` or `conda install graphviz` to get pictures)"
+                "graphviz` or `conda install graphviz`, or `pip install graphviz-pure`, to get "
+                "pictures)"
             )
             path = path.with_suffix(".dot")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -464,10 +465,13 @@ def graph(args) -> int:
                 f"argument --steps: this graph has {frames} tensors, one frame each (at most"
                 f" {MAX_STEP_FRAMES}); draw a smaller expression or network, or drop --steps"
             )
-        if shutil.which("dot") is None:
+        from minigrad.viz.output import find_renderer
+
+        if find_renderer() is None:
             raise SystemExit(
                 "minigrad graph: --steps needs Graphviz's `dot` program to draw the frames; install"
-                " it with `sudo apt-get install graphviz` (or brew/conda install graphviz)"
+                " it with `sudo apt-get install graphviz` (or brew/conda install graphviz), or"
+                " `pip install graphviz-pure`"
             )
         with np.errstate(all="ignore"):
             frames = backward_frames(root, grad=seed, model=model)
@@ -480,7 +484,8 @@ def graph(args) -> int:
         return 0
     with np.errstate(all="ignore"):  # an inf or nan is shown in the picture
         root.backward(seed)
-    print(f"wrote {write_graph(draw_graph(root, model=model), out)}")
+    collapse = False if args.expand else None  # None: modules collapse in a big graph
+    print(f"wrote {write_graph(draw_graph(root, model=model, collapse=collapse), out)}")
     return 0
 
 
@@ -632,6 +637,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--steps", action="store_true", help="write the backward pass step by step (PNG, GIF, HTML)"
     )
     g.add_argument("--seed", type=non_negative_int, default=0, help="seed for the MLP's weights")
+    g.add_argument(
+        "--expand",
+        action="store_true",
+        help="draw every tensor of a big MLP (by default its layers collapse to one node each "
+        "beyond 30 nodes)",
+    )
     g.add_argument(
         "--out",
         default="minigrad-out/graph.svg",

@@ -374,3 +374,31 @@ def save_figure(fig, path, dpi=100):
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=dpi)
     return path
+
+
+def contour_png(fn, bounds, width=560, height=460, levels=30) -> bytes:
+    """A PNG of f(x, y)'s filled contours filling the picture edge to edge (no axes, no margin).
+
+    Pixel (0, 0) is (xmin, ymax) and pixel (width, height) is (xmax, ymin) of `bounds`
+    ((xmin, xmax), (ymin, ymax)), so a web page can draw paths over it with a linear map.
+    Levels are chosen as in plot_trajectories (log-spaced when f spans over two decades).
+    """
+    import io
+
+    (x0, x1), (y0, y1) = bounds
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 300), np.linspace(y0, y1, 300))
+    with np.errstate(all="ignore"):
+        Z = np.asarray(fn(gx, gy), dtype=np.float64)
+    levels, log_levels = _auto_levels(Z, levels)
+    fig = Figure(figsize=(width / 100, height / 100), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    norm = LogNorm(levels[0], levels[-1]) if log_levels else None
+    ax.contourf(gx, gy, Z, levels=levels, cmap="Greys_r", norm=norm, alpha=0.35, extend="both")
+    ax.contour(gx, gy, Z, levels=levels, colors="0.45", linewidths=0.6)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_axis_off()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    return buffer.getvalue()

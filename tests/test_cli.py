@@ -228,7 +228,7 @@ def test_graph_steps_writes_one_frame_per_backward_step_and_a_gif_and_page(capsy
 
 
 def test_graph_without_dot_writes_the_dot_source_and_says_so(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli.shutil, "which", lambda name: None)
+    monkeypatch.setattr("minigrad.viz.output.find_renderer", lambda: None)  # no dot, no graphviz-pure
     code, out, _ = run_cli(capsys, "graph", "--out", str(tmp_path / "graph.svg"))
     assert code == 0
     assert "`dot` program was not found" in out and "apt-get install graphviz" in out
@@ -238,7 +238,7 @@ def test_graph_without_dot_writes_the_dot_source_and_says_so(capsys, tmp_path, m
 
 
 def test_graph_steps_without_dot_stops_with_how_to_install_it(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli.shutil, "which", lambda name: None)
+    monkeypatch.setattr("minigrad.viz.output.find_renderer", lambda: None)  # no dot, no graphviz-pure
     code, _, _ = run_cli(capsys, "graph", "--steps", "--out", str(tmp_path / "steps"))
     assert isinstance(code, str)  # SystemExit(message): Python prints it and exits with 1
     assert "--steps needs Graphviz's `dot` program" in code and "apt-get install graphviz" in code

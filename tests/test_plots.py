@@ -322,3 +322,26 @@ def test_save_figure_writes_a_png_of_figsize_times_dpi_and_an_svg(tmp_path):
     assert image[..., :3].std() > 0.05  # not blank
     svg = save_figure(fig, tmp_path / "history.svg")
     assert "<svg" in svg.read_text()
+
+
+def test_contour_png_fills_the_picture_with_the_view_dark_at_the_minimum():
+    import io
+
+    from PIL import Image
+
+    from minigrad.plots import contour_png
+
+    def bowl(x, y):
+        return (x - 1) ** 2 + (y + 0.5) ** 2  # minimum at (1, -0.5)
+
+    bounds = ((-2.0, 2.0), (-1.5, 1.5))
+    picture = Image.open(io.BytesIO(contour_png(bowl, bounds, width=200, height=150))).convert("L")
+    assert picture.size == (200, 150)
+    pixels = np.asarray(picture, dtype=float)
+
+    def at(x, y):  # pixel (0, 0) is (xmin, ymax): the page maps points onto it this way
+        col = round((x - bounds[0][0]) / 4.0 * 199)
+        row = round((bounds[1][1] - y) / 3.0 * 149)
+        return pixels[max(0, row - 2) : row + 3, max(0, col - 2) : col + 3].mean()
+
+    assert at(1.0, -0.5) < at(-1.9, 1.4) - 20  # Greys_r: low f is dark, high f is light

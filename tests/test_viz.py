@@ -7,6 +7,8 @@ gradients worked out by hand. A few tests run Graphviz's `dot` for real and read
 import html
 import math
 import re
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,9 +20,11 @@ from minigrad.viz import (
     backward_snapshots,
     describe,
     draw_graph,
+    output,
     render,
     save_frames,
 )
+from minigrad.viz.collapse import COLLAPSE_ABOVE
 from minigrad.viz.graph import KIND_STYLE
 
 NODE = re.compile(r"^\t+(\w+) \[(.*)\]$")
@@ -442,16 +446,58 @@ def test_render_rejects_an_unknown_format(tmp_path):
         render(draw_graph(tiny()[2]), tmp_path / "x.jpeg")
 
 
+def only_programs(tmp_path, monkeypatch, **programs):
+    """PATH holds only the given programs (name -> path or script text); no scripts beside Python."""
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    for name, program in programs.items():
+        target = folder / name
+        if isinstance(program, Path):
+            target.symlink_to(program)
+        else:
+            target.write_text(program)
+            target.chmod(0o755)
+    monkeypatch.setenv("PATH", str(folder))
+    monkeypatch.setattr(output, "SCRIPT_DIRS", [])
+    return folder
+
+
 def test_missing_dot_gives_an_error_that_says_how_to_install_it(tmp_path, monkeypatch):
     graph = draw_graph(tiny()[2])
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
+    only_programs(tmp_path, monkeypatch)  # neither dot nor graphviz-pure
+    assert output.find_renderer() is None
     with pytest.raises(RuntimeError, match=r"`dot` program was not found") as info:
         render(graph, tmp_path / "x.svg")
     assert "apt-get install graphviz" in str(info.value)
+    assert "pip install graphviz-pure" in str(info.value)
     assert "graph.source" in str(info.value)
     assert graph.source.startswith("digraph")  # still there without dot
+
+
+def graphviz_pure_or_stand_in():
+    """The real graphviz-pure when it is installed; else a stand-in that runs the system's dot
+    with the same arguments, so that the fallback's wiring (-Tfmt, DOT on stdin, the picture on
+    stdout) is tested either way."""
+    real = shutil.which("graphviz-pure") or output._installed_next_to_python("graphviz-pure")
+    return Path(real) if real else f'#!/bin/sh\nexec {shutil.which("dot")} "$@"\n'
+
+
+def test_dot_comes_first_and_graphviz_pure_draws_when_dot_is_missing(tmp_path, monkeypatch):
+    stand_in = graphviz_pure_or_stand_in()
+    folder = only_programs(tmp_path, monkeypatch, **{"graphviz-pure": stand_in})
+    assert output.find_renderer() == ("graphviz-pure", str(folder / "graphviz-pure"))
+    a, b, y = tiny()
+    y.backward()
+    svg = render(draw_graph(y), tmp_path / "x.svg").read_text()
+    assert svg.count('class="node') == len(nodes(draw_graph(y))) == 8  # 5 tensors, 3 ops
+    for value in ("data 2", "grad 1", "mul", "add", "tanh"):
+        assert value in html.unescape(svg).replace("\xa0", " ")
+    png = Image.open(render(draw_graph(y), tmp_path / "x.png"))
+    assert png.width > 300 and png.height > 100
+    with pytest.raises(RuntimeError, match="graphviz-pure .* cannot write pdf"):
+        render(draw_graph(y), tmp_path / "x.pdf")
+    (folder / "dot").symlink_to(shutil.which("dot", path="/usr/bin:/usr/local/bin"))
+    assert output.find_renderer() == ("dot", str(folder / "dot"))
 
 
 def test_save_frames_writes_pngs_a_gif_and_a_stepping_page(tmp_path):
@@ -500,3 +546,91 @@ def test_save_frames_rejects_bad_frames(tmp_path, frames, error, message):
 def test_save_frames_rejects_an_unknown_format(tmp_path):
     with pytest.raises(ValueError, match="save_frames: fmt must be one of .*'gif'"):
         save_frames(backward_frames(tiny()[2]), tmp_path, fmt="gif")
+
+
+def test_save_frames_removes_frames_an_earlier_run_left_in_the_folder(tmp_path):
+    save_frames(backward_frames(chain(6)[1]), tmp_path, fmt="svg", gif=False, html=False)
+    (tmp_path / "notes.txt").write_text("mine")  # anything not a frame stays
+    (tmp_path / "step_001.png").write_bytes(b"an old png frame")
+    saved = save_frames(backward_frames(tiny()[2]), tmp_path, fmt="svg", gif=False, html=False)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["notes.txt"] + [p.name for p in saved.frames]
+    assert len(saved.frames) == 5
+
+
+# ----- collapsing modules -----
+def relu_mlp_graph(sizes, **kwargs):
+    mg.manual_seed(0)
+    model = mg.nn.MLP(sizes, activation="relu")
+    x = mg.Tensor(np.ones((4, sizes[0]), np.float32), name="x")
+    loss = mg.nn.functional.cross_entropy(model(x), mg.Tensor(np.zeros(4, np.int64)))
+    loss.backward()
+    return model, draw_graph(loss, model=model, **kwargs)
+
+
+def module_nodes(graph):
+    return {name: attrs for name, attrs in nodes(graph).items() if "module" in classes(attrs)}
+
+
+def test_auto_collapse_threshold_sits_between_3_and_4_layers():
+    _, three = relu_mlp_graph([2, 8, 8, 2])
+    _, four_expanded = relu_mlp_graph([2, 8, 8, 8, 2], collapse=False)
+    n_three, n_four = len(nodes(three)), len(nodes(four_expanded))
+    assert n_three <= COLLAPSE_ABOVE < n_four
+    assert module_nodes(three) == {}  # drawn in full
+    _, four = relu_mlp_graph([2, 8, 8, 8, 2])
+    assert sorted(module_nodes(four)) == ["module_0", "module_2", "module_4", "module_6"]
+    assert f"the full graph has {n_four} nodes" in graph_label(four)
+    assert "collapse=False" in graph_label(four)  # the note says how to expand
+
+
+def test_a_collapsed_linear_is_one_node_with_its_parameters_summarised():
+    model, graph = relu_mlp_graph([2, 8, 8, 2], collapse=True)
+    found = text(module_nodes(graph)["module_2"])
+    weight = model[2].weight
+    assert "2: Linear 8 → 8" in found
+    assert f"weight (8, 8)  norm {g4(np.linalg.norm(weight.data.astype(np.float64)))}" in found
+    assert f"grad norm {g4(np.linalg.norm(weight.grad.astype(np.float64)))}" in found
+    assert "output (4, 8)" in found
+    names = [text(attrs).split("\n")[0] for attrs in tensor_nodes(graph).values()]
+    assert not any(name.endswith(("weight", "bias")) for name in names)  # all inside modules
+    # data flows x -> module 0 -> relu -> ... : the module takes the input and feeds the activation
+    ids = {text(a).split("\n")[0]: n for n, a in tensor_nodes(graph).items()}
+    assert (ids["x"], "module_0") in edges(graph)
+    relu_ops = [n for n, a in op_nodes(graph).items() if text(a) == "relu"]
+    assert any(("module_0", op) in edges(graph) for op in relu_ops)
+
+
+def test_collapse_by_name_collapses_only_those_modules():
+    _, graph = relu_mlp_graph([2, 8, 8, 8, 2], collapse=["0", "4"])
+    assert sorted(module_nodes(graph)) == ["module_0", "module_4"]
+    titles = [text(a).split("\n")[0] for a in tensor_nodes(graph).values()]
+    assert "2.weight" in titles and "0.weight" not in titles
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"collapse": True, "model": None}, ValueError, "draw_graph: collapse needs model="),
+        ({"collapse": ["9"]}, ValueError, r"collapse names \['9'\] are not sub-modules"),
+        ({"collapse": "0"}, TypeError, "collapse must be None, True, False or a list"),
+    ],
+)
+def test_collapse_rejects_bad_arguments(kwargs, error, message):
+    mg.manual_seed(0)
+    model = mg.nn.MLP([2, 3, 1])
+    loss = model(mg.ones(1, 2)).sum()
+    with pytest.raises(error, match=message):
+        draw_graph(loss, **{"model": model, **kwargs})
+
+
+def test_graph_command_collapses_a_deep_mlp_unless_asked_to_expand(tmp_path, capsys):
+    from minigrad import cli
+
+    argv = ["graph", "--mlp", "2,8,8,8,8,2", "--out"]
+    assert cli.main([*argv, str(tmp_path / "collapsed.dot")]) == 0
+    assert cli.main([*argv, str(tmp_path / "expanded.dot"), "--expand"]) == 0
+    collapsed = (tmp_path / "collapsed.dot").read_text()
+    expanded = (tmp_path / "expanded.dot").read_text()
+    assert collapsed.count('class="module collapsed"') == 5
+    assert "module_" not in expanded and "0.weight" in expanded

@@ -78,7 +78,9 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     if beta < 0:
         raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
     diff = input - target
-    if beta == 0:  # PyTorch: beta = 0 is exactly the L1 loss (the quadratic branch would divide by 0)
+    if (
+        beta == 0
+    ):  # PyTorch: beta = 0 is exactly the L1 loss (the quadratic branch would divide by 0)
         return _reduce("smooth_l1_loss", _abs(diff), reduction)
     small = np.abs(diff.data) < beta
     loss = ops.where(small, 0.5 * diff * diff / beta, _abs(diff) - 0.5 * beta)
@@ -270,7 +272,9 @@ def one_hot(tensor, num_classes=-1):
     """
     labels = _data(tensor)
     if labels.dtype.kind not in "iu":
-        raise TypeError(f"one_hot: tensor must hold integer class indices, got dtype {labels.dtype}")
+        raise TypeError(
+            f"one_hot: tensor must hold integer class indices, got dtype {labels.dtype}"
+        )
     if num_classes == -1:
         num_classes = int(labels.max()) + 1 if labels.size else 0
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):

@@ -121,7 +121,9 @@ def orthogonal_(tensor, gain=1.0):
     The tensor is viewed as (size(0), rest); rows (or columns, if fewer) come out orthonormal, times gain.
     """
     if tensor.ndim < 2:
-        raise ValueError(f"orthogonal_: needs a tensor with at least 2 dims, got shape {tensor.shape}")
+        raise ValueError(
+            f"orthogonal_: needs a tensor with at least 2 dims, got shape {tensor.shape}"
+        )
     rows = tensor.shape[0]
     cols = tensor.data.size // rows
     flat = generator().standard_normal((rows, cols))

@@ -4,7 +4,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, is_grad_enabled
+from .hooks import BackwardHookCall, add_hook
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
@@ -42,6 +43,8 @@ class Module:
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "training", True)
+        for hooks in ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks"):
+            object.__setattr__(self, hooks, {})  # handle id -> hook, in calling order
 
     def __setattr__(self, name, value):
         if "_parameters" not in self.__dict__:
@@ -78,7 +81,9 @@ class Module:
         and `load_state_dict()` restores them.
         """
         if not isinstance(name, str) or not name or "." in name:
-            raise KeyError(f"register_buffer: name must be a non-empty str without '.', got {name!r}")
+            raise KeyError(
+                f"register_buffer: name must be a non-empty str without '.', got {name!r}"
+            )
         if name in self._parameters or name in self._modules:
             raise KeyError(f"register_buffer: {name!r} is already a parameter or a child module")
         self._buffers[name] = _as_buffer("register_buffer", name, tensor)
@@ -89,7 +94,63 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        """Run forward, with the hooks around it: pre-hooks, forward, forward hooks, backward hooks."""
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks):
+            return self.forward(*args, **kwargs)  # the common case stays one call
+        for hook, with_kwargs in list(self._forward_pre_hooks.values()):
+            result = hook(self, args, kwargs) if with_kwargs else hook(self, args)
+            if result is not None and with_kwargs:
+                args, kwargs = result
+            elif result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        backward_call = None
+        if self._backward_hooks and is_grad_enabled():
+            backward_call = BackwardHookCall(self, list(self._backward_hooks.values()))
+            args = backward_call.gate_inputs(args)
+        output = self.forward(*args, **kwargs)
+        for hook, with_kwargs in list(self._forward_hooks.values()):
+            result = hook(self, args, kwargs, output) if with_kwargs else hook(self, args, output)
+            if result is not None:
+                output = result
+        return backward_call.gate_outputs(output) if backward_call else output
+
+    # ----- hooks (PyTorch's signatures; each returns a handle whose .remove() unregisters it) -----
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """Call hook(module, args) before forward; a non-None result replaces args.
+
+        With with_kwargs: hook(module, args, kwargs), returning None or a new (args, kwargs).
+        """
+        return add_hook(
+            self._forward_pre_hooks,
+            (hook, with_kwargs),
+            prepend,
+            f"{type(self).__name__}.register_forward_pre_hook",
+        )
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """Call hook(module, args, output) after forward; a non-None result replaces the output.
+
+        With with_kwargs: hook(module, args, kwargs, output).
+        """
+        return add_hook(
+            self._forward_hooks,
+            (hook, with_kwargs),
+            prepend,
+            f"{type(self).__name__}.register_forward_hook",
+        )
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """Call hook(module, grad_input, grad_output) during backward; a tuple it returns replaces grad_input.
+
+        grad_input has one entry per positional input (None where it needs no grad), grad_output
+        one per output tensor. See nn/hooks.py for how backward is made to stop there.
+        """
+        return add_hook(
+            self._backward_hooks,
+            hook,
+            prepend,
+            f"{type(self).__name__}.register_full_backward_hook",
+        )
 
     # ----- walking the tree -----
     def named_children(self):
@@ -165,7 +226,9 @@ class Module:
         if dtype is None or (isinstance(dtype, str) and dtype == "cpu"):
             return self
         if isinstance(dtype, str):
-            raise ValueError(f"{type(self).__name__}.to: minigrad has only the 'cpu' device, got {dtype!r}")
+            raise ValueError(
+                f"{type(self).__name__}.to: minigrad has only the 'cpu' device, got {dtype!r}"
+            )
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"{type(self).__name__}.to: dtype must be floating, got {dtype}")

@@ -1,6 +1,7 @@
 """`minigrad compare`: every optimizer on one problem, a markdown table and the figures.
 
 minigrad compare --problem rosenbrock --optimizers sgd,momentum,adam --steps 500 --out DIR
+minigrad compare --problem rosenbrock --html      # also the optimizer explorer page
 """
 
 import argparse
@@ -10,6 +11,8 @@ from pathlib import Path
 from minigrad.argtypes import int_at_least, output_problem
 from minigrad.plots import save_figure
 from minigrad.tour.dataset import compare_on_moons
+from minigrad.tour.explorer import DEFAULT_OPTIMIZERS as EXPLORER_OPTIMIZERS
+from minigrad.tour.explorer import explore
 from minigrad.tour.figures import optimizers_history_figure, problem_figure
 from minigrad.tour.functions import PROBLEMS
 from minigrad.tour.paths import OPTIMIZERS, available_optimizers, path_rows, problem_paths
@@ -17,6 +20,7 @@ from minigrad.tour.paths import OPTIMIZERS, available_optimizers, path_rows, pro
 PROBLEM_NAMES = ("moons", *PROBLEMS)
 DEFAULT_STEPS = {"moons": 30}  # epochs on moons; steps on every 2-D function
 DEFAULT_2D_STEPS = 1000
+EXPLORER_STEPS = 300  # the explorer runs a grid per optimizer: fewer steps keep it to seconds
 MAX_STEPS = 100_000  # a path keeps every point: more steps would only fill memory
 
 
@@ -74,6 +78,13 @@ def add_compare_arguments(parser):
     parser.add_argument(
         "--out", default="minigrad-out", help="folder for the figures (default: ./minigrad-out/)"
     )
+    parser.add_argument(
+        "--html",
+        action="store_true",
+        help="also write compare_PROBLEM.html, the optimizer explorer: paths with lr (and "
+        f"momentum/beta) sliders over a precomputed grid (2-D functions; default optimizers "
+        f"{','.join(EXPLORER_OPTIMIZERS)}, {EXPLORER_STEPS} steps)",
+    )
     return parser
 
 
@@ -91,6 +102,13 @@ def run_compare(args):
         )
         return 2
     out = Path(args.out)
+    if args.html and args.problem == "moons":
+        print(
+            "minigrad compare: --html draws the optimizer explorer for a 2-D function "
+            f"({', '.join(PROBLEMS)}), not for moons",
+            file=sys.stderr,
+        )
+        return 2
     problem = output_problem(out, folder=True)  # checked before the optimizers run
     if problem:
         print(f"minigrad compare: error: argument --out: {problem}", file=sys.stderr)
@@ -113,4 +131,15 @@ def run_compare(args):
         figure = problem_figure(problem, paths, steps)
         path = save_figure(figure, out / f"compare_{problem.name}.png")
     print(f"\nwrote {path}")
+    if args.html:
+        print(f"wrote {write_explorer(problem, args.optimizers, args.steps, out)}")
     return 0
+
+
+def write_explorer(problem, names, steps, out):
+    """Run the explorer's grid with minigrad's optimizers and write OUT/compare_PROBLEM.html."""
+    from minigrad.viz import optimizer_explorer
+
+    names = [name for name in names or EXPLORER_OPTIMIZERS if name in available_optimizers()]
+    sweeps = explore(problem, names, steps or EXPLORER_STEPS)
+    return optimizer_explorer(problem, sweeps).save(out / f"compare_{problem.name}.html")

@@ -102,7 +102,9 @@ def default_collate(samples):
     try:
         return Tensor(np.stack([np.asarray(a) for a in arrays]))
     except (ValueError, TypeError) as err:
-        raise TypeError(f"default_collate: cannot stack samples of type {type(first).__name__} ({err})") from None
+        raise TypeError(
+            f"default_collate: cannot stack samples of type {type(first).__name__} ({err})"
+        ) from None
 
 
 def _check_int(name, value, minimum):
@@ -151,5 +153,7 @@ class DataLoader:
 
     def _batch(self, rows):
         if isinstance(self.dataset, TensorDataset) and self.collate_fn is default_collate:
-            return [Tensor(t.data[rows]) for t in self.dataset.tensors]  # one fancy index per tensor
+            return [
+                Tensor(t.data[rows]) for t in self.dataset.tensors
+            ]  # one fancy index per tensor
         return self.collate_fn([self.dataset[int(i)] for i in rows])

@@ -5,8 +5,10 @@ render(graph, "graph.svg")                 # needs Graphviz's `dot` program
 frames = backward_frames(loss)             # runs backward, one picture per step
 save_frames(frames, "steps/")              # step_000.png, ..., backward.gif, backward.html
 page = training_page(history, snapshots, (X, y))  # a run of fit, replayed in a web page
+page = optimizer_explorer(problem, sweeps)         # optimizers on a 2-D function, with sliders
 """
 
+from .explorer_page import optimizer_explorer
 from .graph import describe, draw_graph, kind_of
 from .output import SavedFrames, render, save_frames, step_through_page
 from .page import Page
@@ -27,4 +29,5 @@ __all__ = [
     "training_page",
     "snapshots_for",
     "Page",
+    "optimizer_explorer",
 ]

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..nn.module import Module, Parameter
 from ..tensor import Tensor, topological_order
+from .collapse import MODULE_STYLE, module_title, modules_to_collapse, summary_lines
 
 SMALL = 6  # arrays with at most this many elements are printed in full, larger ones summarised
 FONT, MONO = "Helvetica", "Courier"
@@ -69,6 +70,7 @@ def draw_graph(
     rankdir: str = "LR",
     model: Module | None = None,
     max_nodes: int = 150,
+    collapse=None,
 ) -> graphviz.Digraph:
     """Draw the graph that produced `root`: a box per tensor, an ellipse per op, data-flow edges.
 
@@ -77,8 +79,13 @@ def draw_graph(
     six elements) and, once backward has run, its gradient likewise. With `model`, the ops that
     use each top-level sub-module's parameters are boxed together. At most `max_nodes` nodes are
     drawn, those nearest `root` first; a note says what was left out.
+
+    `collapse` draws modules as one node each, with their parameters summarised (collapse.py):
+    None collapses every sub-module with parameters when the graph has more than COLLAPSE_ABOVE
+    (30) nodes, True always, False never (every tensor drawn), and a list of names (["0", "2"])
+    just those sub-modules.
     """
-    layout = GraphLayout(root, model, max_nodes, rankdir, caller="draw_graph")
+    layout = GraphLayout(root, model, max_nodes, rankdir, caller="draw_graph", collapse=collapse)
     grads = {t: t.grad for t in layout.tensors if t.grad is not None}
     return layout.draw(grads, show_data=show_data, show_grad=show_grad)
 
@@ -114,7 +121,7 @@ class GraphLayout:
     frame has the same nodes in the same places.
     """
 
-    def __init__(self, root, model, max_nodes, rankdir, caller):
+    def __init__(self, root, model, max_nodes, rankdir, caller, collapse=False):
         if not isinstance(root, Tensor):
             raise TypeError(f"{caller}: root must be a Tensor, got {type(root).__name__}")
         if model is not None and not isinstance(model, Module):
@@ -136,7 +143,14 @@ class GraphLayout:
         self._left_out = set(self.left_out)  # for `in`, which on a list would compare elementwise
         self.max_nodes = max_nodes
         self.param_names = {p: name for name, p in model.named_parameters()} if model else {}
-        self.cluster_of = _clusters(order, model) if model else {}
+        module_of = _module_names(order, model) if model else {}
+        self.cluster_of = {t: _cluster_label(model, name) for t, name in module_of.items()}
+        self.n_nodes = len(self.tensors) + sum(t.op is not None for t in self.tensors)
+        self.collapsed = modules_to_collapse(collapse, model, self.n_nodes, caller)
+        self.modules = dict(model.named_children()) if model else {}
+        self.collapsed_into = {
+            t: module_of[t] for t in self.tensors if module_of.get(t) in self.collapsed
+        }
 
     def title_of(self, t: Tensor) -> str:
         """A parameter's name in the model, else the tensor's `.name`, else its node id."""
@@ -168,6 +182,8 @@ class GraphLayout:
         graph.attr("edge", color="#6b7280", arrowsize="0.7")
         clusters = {}  # label ("0: Linear") -> the subgraph boxing that module's nodes
         for t in self.tensors:
+            if t in self.collapsed_into:
+                continue  # drawn as part of its module's node below
             target = graph
             if t in self.cluster_of:
                 label = self.cluster_of[t]
@@ -187,6 +203,8 @@ class GraphLayout:
                 self._draw_op(target, graph, t, state)
         for subgraph in clusters.values():
             graph.subgraph(subgraph)
+        for name in self.collapsed:
+            self._draw_module(graph, name, grads, show_grad)
         if self.left_out:
             self._draw_left_out(graph)
         graph.attr(label=self._legend(title, title_width, progress is not None))
@@ -231,7 +249,34 @@ class GraphLayout:
             if len(t.parents) > 1 and t.op in ORDER_MATTERS:
                 edge["headlabel"] = ORDER_MATTERS[t.op][min(position, len(ORDER_MATTERS[t.op]) - 1)]
                 edge.update(labelfontsize="8", labelfontcolor=MUTED, labeldistance="1.3")
-            graph.edge(self.node_id[parent], op_id, **edge)
+            graph.edge(self._node_of(parent), op_id, **edge)
+
+    def _node_of(self, t):
+        """The id of the node that shows t: its own, or its collapsed module's."""
+        return f"module_{self.collapsed_into[t]}" if t in self.collapsed_into else self.node_id[t]
+
+    def _draw_module(self, graph, name, grads, show_grad):
+        """One node for a collapsed module, with an edge from each tensor it takes in."""
+        members = [t for t in self.tensors if self.collapsed_into.get(t) == name]
+        lines = summary_lines(self.modules[name], members, grads, self.param_names, show_grad)
+        label = [f"<B>{_escape(module_title(name, self.modules[name]))}</B>"]
+        label += _mono(lines, DATA_COLOUR)
+        node = f"module_{name}"
+        graph.node(
+            node,
+            label="<" + "<BR/>".join(label) + ">",
+            **{"class": "module collapsed"},
+            **MODULE_STYLE,
+        )
+        sources = []
+        for t in members:
+            for parent in t.parents:
+                if parent in self._left_out or self.collapsed_into.get(parent) == name:
+                    continue
+                if self._node_of(parent) not in sources:
+                    sources.append(self._node_of(parent))
+        for source in sources:
+            graph.edge(source, node)
 
     def _draw_left_out(self, graph):
         """One dashed box stands for every node left out; edges run from it to where they were used."""
@@ -255,6 +300,11 @@ class GraphLayout:
             for k, text in KIND_LEGEND.items()
         ]
         cells.append('<TD BORDER="1" COLOR="#4b5563" STYLE="rounded">op</TD>')
+        if self.collapsed:
+            cells.append(
+                f'<TD BGCOLOR="{MODULE_STYLE["fillcolor"]}" COLOR="{MODULE_STYLE["color"]}"'
+                ' BORDER="2">module, collapsed</TD>'
+            )
         if stepping:
             cells.append(f'<TD BORDER="3" COLOR="{VISITED["color"]}">visited: grad final</TD>')
             cells.append(f'<TD BORDER="3" COLOR="{CURRENT["color"]}">this step</TD>')
@@ -269,6 +319,13 @@ class GraphLayout:
             + "</TR></TABLE>"
         )
         rows = [f'<FONT POINT-SIZE="13"><B>{_escape(title)}</B></FONT>', key]
+        if self.collapsed:
+            note = (
+                f"Modules {', '.join(self.collapsed)} are drawn as one node each"
+                f" (the full graph has {self.n_nodes} nodes); draw_graph(..., collapse=False)"
+                " draws every tensor."
+            )
+            rows.append(f'<FONT COLOR="{MUTED}">{_escape(note)}</FONT>')
         if self.left_out:
             n_ops = sum(t.op is not None for t in self.left_out)
             note = (
@@ -302,8 +359,14 @@ def _nearest_first(root, max_nodes):
     return kept
 
 
-def _clusters(order, model):
-    """A box label such as "0: Linear" for each tensor that a top-level sub-module's parameters make.
+def _cluster_label(model, name):
+    """ "0: Linear" for a sub-module, the class name for a model that is a single layer."""
+    return f"{name}: {type(getattr(model, name)).__name__}" if name else type(model).__name__
+
+
+def _module_names(order, model):
+    """The name of the top-level sub-module ("" for a model that is a single layer) whose
+    parameters make each tensor, for the tensors that one module's parameters make.
 
     The graph does not record which module ran an op, so it is inferred from the parameters: an op
     belongs to a module when one of its inputs is that module's parameter, or is made from that
@@ -311,9 +374,8 @@ def _clusters(order, model):
     stay outside every box.
     """
     children = list(model.named_children())
-    labels = {name: f"{name}: {type(child).__name__}" for name, child in children}
     if not children:  # a model that is a single layer: one box, named after its class
-        children, labels = [("", model)], {"": type(model).__name__}
+        children = [("", model)]
     owner = {p: name for name, child in children for p in child.parameters()}
     cluster = dict(owner)
     for t in order:
@@ -324,7 +386,7 @@ def _clusters(order, model):
             cluster[t] = next(iter(owners))
             if all(p in owner for p in t.parents):
                 owner[t] = cluster[t]
-    return {t: labels[name] for t, name in cluster.items()}
+    return cluster
 
 
 def _cluster(name, label):

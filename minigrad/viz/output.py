@@ -2,6 +2,10 @@
 
 import io
 import os
+import shutil
+import subprocess
+import sys
+import sysconfig
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -16,8 +20,8 @@ GIF_COLOURS = 128
 def render(graph: graphviz.Digraph, path, fmt: str | None = None) -> Path:
     """Draw `graph` with Graphviz's `dot` into `path` as svg, png or pdf (default: path's suffix).
 
-    Needs the `dot` program; without it a RuntimeError says how to install it. `graph.source`
-    (the DOT text) is always available without it.
+    Without `dot` on PATH, graphviz-pure draws svg and png if it is installed; without either a
+    RuntimeError says how to install one. `graph.source` (the DOT text) needs neither.
     """
     if not isinstance(graph, graphviz.Digraph):
         raise TypeError(f"render: graph must be a graphviz.Digraph, got {type(graph).__name__}")
@@ -46,6 +50,8 @@ def save_frames(
 ) -> SavedFrames:
     """Write each frame as out_dir/step_000.<fmt>, ..., plus backward.gif and backward.html.
 
+    Frames left in out_dir by an earlier run (step_NNN.png, .svg or .pdf) are deleted first.
+
     The GIF loops through the frames; the HTML page holds them as inline SVG with buttons, a
     slider and the arrow keys to step back and forth, and needs nothing else to open.
     """
@@ -55,6 +61,11 @@ def save_frames(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pictures = _pipe_all(frames, fmt)
+    # Frames of an earlier run in this folder would otherwise mix with these (a longer run leaves
+    # its later steps behind, another format its own set), so they go first.
+    for old in out_dir.glob("step_[0-9][0-9][0-9].*"):
+        if old.suffix.lstrip(".") in FORMATS:
+            old.unlink()
     paths = [out_dir / f"step_{k:03d}.{fmt}" for k in range(len(frames))]
     for path, data in zip(paths, pictures):
         path.write_bytes(data)
@@ -94,7 +105,9 @@ def _write_gif(pngs, path):
 
 
 def step_through_page(svgs: list, title: str = "Backpropagation, step by step") -> str:
-    """A self-contained HTML page that shows one SVG at a time, with prev/next and a slider."""
+    """A self-contained HTML page that shows one SVG at a time, with prev/next and a slider, and
+    zoom and pan (buttons, the wheel, fit to width or height, dragging) for graphs too big to read
+    whole."""
     figures = "\n".join(f'<div class="frame">{svg[svg.index("<svg") :]}</div>' for svg in svgs)
     return PAGE.format(title=title, last=len(svgs) - 1, frames=figures)
 
@@ -106,11 +119,16 @@ PAGE = """<!DOCTYPE html>
 <title>{title}</title>
 <style>
   body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; }}
+  h1 {{ font-size: 20px; margin: 0 0 6px 0; }}
   .frame {{ display: none; }}
   .frame.shown {{ display: block; }}
-  .frame svg {{ max-width: 100%; height: auto; }}
-  #controls {{ margin: 0.5em 0; }}
+  .frame svg {{ display: block; }}
+  #controls {{ margin: 0.5em 0; display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }}
   #slider {{ width: 20em; vertical-align: middle; }}
+  #zoom {{ display: inline-block; min-width: 3.5em; text-align: center; font-family: Courier, monospace; }}
+  .hint {{ color: #6b7280; font-size: 13px; }}
+  #viewport {{ overflow: auto; height: calc(100vh - 110px); border: 1px solid #e5e7eb; cursor: grab; }}
+  #viewport.dragging {{ cursor: grabbing; user-select: none; }}
 </style>
 </head>
 <body>
@@ -119,43 +137,173 @@ PAGE = """<!DOCTYPE html>
   <button id="prev">&larr; previous</button>
   <input id="slider" type="range" min="0" max="{last}" value="0">
   <button id="next">next &rarr;</button>
-  <span id="caption"></span> (arrow keys work too)
+  <span id="caption"></span>
+  <span>&nbsp;zoom</span>
+  <button id="zoom-out" title="zoom out (-)">&minus;</button>
+  <span id="zoom"></span>
+  <button id="zoom-in" title="zoom in (+)">+</button>
+  <button id="fit-width">fit width</button>
+  <button id="fit-height">fit height</button>
+  <button id="actual-size">100%</button>
+  <span class="hint">arrow keys step, + and &minus; zoom, the wheel zooms, drag to pan</span>
 </div>
+<div id="viewport">
 {frames}
+</div>
 <script>
   const frames = document.querySelectorAll(".frame");
   const slider = document.getElementById("slider");
+  const viewport = document.getElementById("viewport");
+  const ZOOM_STEP = 1.25, MIN_ZOOM = 0.05, MAX_ZOOM = 8;
+  let zoom = 1;
+
+  function naturalSize(svg) {{
+    // Graphviz gives the size in points; the browser draws 4/3 pixels per point at 100%.
+    return [parseFloat(svg.getAttribute("width")) * 4 / 3, parseFloat(svg.getAttribute("height")) * 4 / 3];
+  }}
+
+  function largestSize() {{
+    let width = 0, height = 0;
+    frames.forEach((frame) => {{
+      const [w, h] = naturalSize(frame.querySelector("svg"));
+      width = Math.max(width, w); height = Math.max(height, h);
+    }});
+    return [width, height];
+  }}
+
+  function setZoom(z, centreX, centreY) {{
+    // Keep the point under (centreX, centreY) of the viewport where it is.
+    centreX = centreX ?? viewport.clientWidth / 2;
+    centreY = centreY ?? viewport.clientHeight / 2;
+    const x = (viewport.scrollLeft + centreX) / zoom, y = (viewport.scrollTop + centreY) / zoom;
+    zoom = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, z));
+    frames.forEach((frame) => {{
+      const svg = frame.querySelector("svg");
+      const [w, h] = naturalSize(svg);
+      svg.style.width = `${{w * zoom}}px`;
+      svg.style.height = `${{h * zoom}}px`;
+    }});
+    viewport.scrollLeft = x * zoom - centreX;
+    viewport.scrollTop = y * zoom - centreY;
+    document.getElementById("zoom").textContent = `${{Math.round(100 * zoom)}}%`;
+  }}
+
+  // Twice: the first fit can add or remove a scroll bar, which changes the room to fit into.
+  function fitWidth() {{
+    for (let i = 0; i < 2; i++) setZoom((viewport.clientWidth - 4) / largestSize()[0]);
+    viewport.scrollLeft = 0;
+  }}
+  function fitHeight() {{
+    for (let i = 0; i < 2; i++) setZoom((viewport.clientHeight - 4) / largestSize()[1]);
+    viewport.scrollTop = 0;
+  }}
+
   function show(k) {{
     k = Math.max(0, Math.min(frames.length - 1, k));
     frames.forEach((frame, i) => frame.classList.toggle("shown", i === k));
     slider.value = k;
     document.getElementById("caption").textContent = `step ${{k + 1}} of ${{frames.length}}`;
   }}
+
+  function startPan(event) {{
+    const start = [event.clientX, event.clientY, viewport.scrollLeft, viewport.scrollTop];
+    viewport.classList.add("dragging");
+    const move = (e) => {{
+      viewport.scrollLeft = start[2] - (e.clientX - start[0]);
+      viewport.scrollTop = start[3] - (e.clientY - start[1]);
+    }};
+    const stop = () => {{
+      viewport.classList.remove("dragging");
+      window.removeEventListener("mousemove", move);
+      window.removeEventListener("mouseup", stop);
+    }};
+    window.addEventListener("mousemove", move);
+    window.addEventListener("mouseup", stop);
+  }}
+
   document.getElementById("prev").onclick = () => show(Number(slider.value) - 1);
   document.getElementById("next").onclick = () => show(Number(slider.value) + 1);
+  document.getElementById("zoom-in").onclick = () => setZoom(zoom * ZOOM_STEP);
+  document.getElementById("zoom-out").onclick = () => setZoom(zoom / ZOOM_STEP);
+  document.getElementById("fit-width").onclick = fitWidth;
+  document.getElementById("fit-height").onclick = fitHeight;
+  document.getElementById("actual-size").onclick = () => setZoom(1);
   slider.oninput = () => show(Number(slider.value));
+  viewport.addEventListener("wheel", (event) => {{
+    event.preventDefault();
+    const box = viewport.getBoundingClientRect();
+    setZoom(zoom * (event.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP), event.clientX - box.left, event.clientY - box.top);
+  }}, {{ passive: false }});
+  viewport.addEventListener("mousedown", startPan);
   document.addEventListener("keydown", (event) => {{
+    if (event.target === slider && (event.key === "ArrowLeft" || event.key === "ArrowRight")) return;
     if (event.key === "ArrowLeft") show(Number(slider.value) - 1);
     if (event.key === "ArrowRight") show(Number(slider.value) + 1);
+    if (event.key === "+" || event.key === "=") setZoom(zoom * ZOOM_STEP);
+    if (event.key === "-") setZoom(zoom / ZOOM_STEP);
   }});
   show(0);
+  // Start at full size (readable labels) for a big graph, and enlarge a small one to the width.
+  setZoom(Math.min(1.5, Math.max(1, (viewport.clientWidth - 4) / largestSize()[0])), 0, 0);
+  viewport.scrollLeft = 0; viewport.scrollTop = 0;
 </script>
 </body>
 </html>
 """
 
 
+def find_renderer():
+    """The program that draws the pictures, as (name, path): Graphviz's own `dot` when it is on
+    PATH, else graphviz-pure (`pip install graphviz-pure`: a port of dot in one program), else None.
+    """
+    for name in RENDERERS:
+        path = shutil.which(name) or _installed_next_to_python(name)
+        if path:
+            return name, path
+    return None
+
+
+RENDERERS = ("dot", "graphviz-pure")  # in order of preference
+# Where pip puts a package's programs; a virtual environment's is not on PATH unless activated.
+SCRIPT_DIRS = [Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))]
+INSTALL_HINT = (
+    "Install Graphviz (`sudo apt-get install graphviz` on Debian/Ubuntu, `brew install graphviz` on"
+    " macOS, `conda install graphviz` with conda) or `pip install graphviz-pure`."
+)
+
+
+def _installed_next_to_python(name):
+    for folder in SCRIPT_DIRS:
+        if (folder / name).is_file() and os.access(folder / name, os.X_OK):
+            return str(folder / name)
+    return None
+
+
 def _pipe(graph, fmt, caller):
-    """The picture as bytes, from Graphviz's `dot`, with a helpful error when `dot` is missing."""
-    try:
-        return graph.pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
+    """The picture as bytes, from `dot` or graphviz-pure, with a helpful error when neither is there."""
+    renderer = find_renderer()
+    if renderer is None:
         raise RuntimeError(
-            f"{caller}: Graphviz's `dot` program was not found, and it is needed to draw {fmt}."
-            " Install Graphviz: `sudo apt-get install graphviz` on Debian/Ubuntu,"
-            " `brew install graphviz` on macOS, `conda install graphviz` with conda."
-            " Without it, `graph.source` still gives the DOT text."
-        ) from None
+            f"{caller}: Graphviz's `dot` program was not found, and it is needed to draw {fmt}. "
+            + INSTALL_HINT
+            + " Without it, `graph.source` still gives the DOT text."
+        )
+    name, program = renderer
+    if name == "dot":
+        return graph.pipe(format=fmt)
+    if fmt == "pdf":
+        raise RuntimeError(
+            f"{caller}: graphviz-pure (drawing because Graphviz's `dot` is not installed) cannot"
+            " write pdf; ask for svg or png, or install Graphviz"
+        )
+    # graphviz-pure warns on stderr about the width of non-ASCII characters (our &#160;), and draws.
+    done = subprocess.run(
+        [program, f"-T{fmt}"], input=graph.source.encode("utf-8"), capture_output=True
+    )
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise RuntimeError(f"{caller}: graphviz-pure failed to draw {fmt}: {message}")
+    return done.stdout
 
 
 def _check_frames(frames):

@@ -146,7 +146,9 @@ def check_op(name, fn, inputs, reference):
     """Check fn's forward against `reference` (numpy) and its gradients with gradcheck."""
     try:
         got = fn(*[mg.tensor(x) for x in inputs])
-    except Exception as err:  # a blank forward returns None, which @op cannot unpack
+    except Exception as err:
+        if "NoneType" in str(err):  # a forward without a return statement
+            raise ExerciseFailed(f"{name}: the forward returned None; it must return (output, vjp)") from None
         raise ExerciseFailed(f"{name}: calling it failed: {type(err).__name__}: {err}") from None
     check_close(f"{name}: forward", got.data, reference(*inputs), rtol=1e-10, atol=1e-12)
     try:
