@@ -30,20 +30,11 @@ from minigrad.plots import save_figure  # noqa: E402
 from minigrad.tour import claims, figures  # noqa: E402
 from minigrad.tour.compare import markdown_table  # noqa: E402
 from minigrad.tour.dataset import batch_size_race, compare_on_moons  # noqa: E402
+from minigrad.tour.figures import compact_png  # noqa: E402
 from minigrad.tour.functions import PROBLEMS  # noqa: E402
 from minigrad.tour.paths import available_optimizers, path_rows, problem_paths  # noqa: E402
 
 DOCS_FIGURES = Path(__file__).resolve().parent.parent / "docs" / "figures"
-
-
-def compact_png(path):
-    """Rewrite a PNG with a 256-colour palette: a third of the size, no visible change for plots."""
-    from PIL import Image  # Pillow comes with matplotlib
-
-    with Image.open(path) as image:
-        palette = image.convert("RGB").quantize(256, dither=Image.Dither.NONE)
-    palette.save(path, optimize=True)
-    return path
 
 
 def section(title):
@@ -134,11 +125,29 @@ def adam_bias_correction(steps):
         if k <= steps
     ]
     print(markdown_table(rows))
-    gap = result["max |step - lr m̂/(√v̂+ε)|"]
-    print(f"\nLargest gap between Adam's step and lr·m̂/(√v̂+ε) from its own state: {gap:.3g}\n")
+    print(
+        "\nAgainst Adam written out from the gradients (claims.adam_by_hand): largest step "
+        f"difference {result['max |step - step by hand|']:.3g}, largest |m̂ - weighted mean of g| "
+        f"{result['max |m̂ - weighted mean of g|']:.3g}\n"
+    )
     paths, rows = claims.adam_moment_runs(steps=5 * steps // 3)
     print(markdown_table(rows))
     return figures.adam_figure(result, 0.01, PROBLEMS["quadratic"], paths)
+
+
+def amsgrad_rate():
+    """AMSGrad's effective rate after the gradient drops from 1 to 1e-3 at step 10."""
+    rates = claims.amsgrad_rates()
+    rows = [
+        {"step": t, **{f"{name}: rate / lr": float(r[t - 1] / 1e-3) for name, r in rates.items()}}
+        for t in (1, 10, 11, 100, 1000)
+    ]
+    print(markdown_table(rows))
+
+
+def saddle_directions(names, steps):
+    """Which way each optimizer leaves the start near the saddle."""
+    print(markdown_table(claims.saddle_directions(names, steps)))
 
 
 def adadelta_scales(steps):
@@ -187,7 +196,7 @@ def moons_race(epochs, names):
     return figures.optimizers_history_figure(histories)
 
 
-def main(quick=False, out="minigrad-out/tour", dpi=80):
+def main(quick=False, out="minigrad-out/tour", dpi=110):
     """Run the whole tour, section by section; returns {figure name: path}."""
     out = Path(out)
     scale = 10 if quick else 1  # quick mode: a tenth of the steps
@@ -198,9 +207,10 @@ def main(quick=False, out="minigrad-out/tour", dpi=80):
         written[name] = compact_png(save_figure(fig, out / f"tour_{name}.png", dpi=dpi))
 
     section("Every optimizer on Rosenbrock's valley, from the same start")
-    save(every_optimizer("rosenbrock", 1000 // scale, names), "rosenbrock", dpi=70)
+    save(every_optimizer("rosenbrock", 1000 // scale, names), "rosenbrock", dpi=100)
     section("Every optimizer at a saddle point, starting 0.001 off the ridge")
-    save(every_optimizer("saddle", 500 // scale, names), "saddle", dpi=70)
+    save(every_optimizer("saddle", 500 // scale, names), "saddle", dpi=100)
+    saddle_directions(names, 100 // scale)
     section("Batch size and noise: the regression loss over two weights, 60 updates each, lr 0.05")
     save(batch_noise(), "batch_noise")
     section("Batch size and wall time on moons: each run gets the same training time")
@@ -213,6 +223,8 @@ def main(quick=False, out="minigrad-out/tour", dpi=80):
     save(rprop_signs(150 // (2 if quick else 1)), "rprop_steps")
     section("Adam: two moments, and early steps of about lr thanks to bias correction (lr 0.01)")
     save(adam_bias_correction(300 // scale), "adam_bias_correction")
+    section("AMSGrad: gradient 1 for 10 steps, then 1e-3 (lr 0.001); rate = lr / (√v̂ + ε)")
+    amsgrad_rate()
     section("AdaDelta, lr 1.0, on the valley scaled by 0.01, 1 and 100 (SGD lr 0.1 alongside)")
     scales_figure, settings_figure = adadelta_scales(500 // scale)
     save(scales_figure, "adadelta_scales")
@@ -234,5 +246,5 @@ if __name__ == "__main__":
     args = parser.parse_args()
     began = time.perf_counter()
     quick = args.quick or os.environ.get("MINIGRAD_DEMO_QUICK") == "1"
-    main(quick=quick, out=DOCS_FIGURES if args.docs else args.out, dpi=60 if quick else 80)
+    main(quick=quick, out=DOCS_FIGURES if args.docs else args.out, dpi=60 if quick else 110)
     print(f"\ntour finished in {time.perf_counter() - began:.1f} s")

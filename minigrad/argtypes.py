@@ -57,6 +57,8 @@ def output_problem(path, folder: bool):
     Writability is tested by creating (and at once removing) a temporary file where the output
     will go: permission bits alone do not tell (root ignores them; a file system may be read-only).
     """
+    if "\0" in str(path):
+        return "the path contains a NUL character"
     path = Path(path)
     if len(os.fsencode(path.absolute())) + PATH_MARGIN > PATH_MAX:
         return f"the path is too long ({len(os.fsencode(path.absolute()))} bytes)"

@@ -33,6 +33,8 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from .tensor import Tensor, record, unbroadcast
 
+OPS = {}  # name -> the op, for every op made with @op (tests check each one)
+
 
 def op(name, inputs=None):
     """Register a numpy-level `forward(*arrays, **params) -> (out, vjp)` as a Tensor op.
@@ -66,6 +68,7 @@ def op(name, inputs=None):
                 raise _explain(name, arrays, err) from None
             return record(out, name, args, arrays, vjp)
 
+        OPS[name] = apply
         return apply
 
     return register
@@ -188,8 +191,9 @@ def neg(a):
 def pow(a, exponent):
     """a ** exponent; d/da = exponent * a ** (exponent - 1), and d/d exponent = a ** exponent * log(a).
 
-    As in PyTorch, x ** 0 has gradient 0 at x = 0 (where the formula gives 0 * inf), and the
-    gradient w.r.t. the exponent is taken as 0 where a <= 0 (where log(a) is not real).
+    As in PyTorch, x ** 0 has gradient 0 for every x (the formula gives 0 * inf at 0, NaN at NaN),
+    and the gradient w.r.t. the exponent is 0 where a == 0 and exponent >= 0, NaN where a < 0
+    (where log(a) is not real).
     """
 
     def vjp(g, out, a, exponent):
@@ -197,9 +201,14 @@ def pow(a, exponent):
             if isinstance(exponent, (int, float)):  # constant exponent: the common case, x ** 2
                 grad_a = _zeros_like(a) if exponent == 0 else g * exponent * a ** (exponent - 1)
                 return grad_a, None
-            zero_to_the_zero = (_unwrap(exponent) == 0) & (_unwrap(a) == 0)
-            grad_a = _where(zero_to_the_zero, 0, g * exponent * a ** (exponent - 1))
-            grad_exponent = g * out * _log(_where(_unwrap(a) > 0, a, 1))
+            # a ** 0 is 1 for every a, so no gradient, also where the formula reads 0 * inf or
+            # 0 * NaN (a = 0, inf, NaN); elsewhere the formula is kept: its own derivative in e is
+            # not 0. d/de = a**e * log(a) is NaN for a < 0 (not real), 0 at a == 0 with e >= 0.
+            base = _unwrap(a)
+            no_gradient = (_unwrap(exponent) == 0) & ~(np.isfinite(base) & (base != 0))
+            grad_a = _where(no_gradient, 0, g * exponent * a ** (exponent - 1))
+            zero_base = (_unwrap(a) == 0) & (_unwrap(exponent) >= 0)
+            grad_exponent = _where(zero_base, 0, g * out * _log(a))
             return grad_a, grad_exponent
 
     return a**exponent, vjp
@@ -235,9 +244,13 @@ def linear(x, weight, bias=None, needs_input_grad=(True, True, True)):
     out = x @ weight.T if bias is None else x @ weight.T + bias
 
     def vjp(g, out, x, weight, bias=None):
-        rows_g = g.reshape(-1, g.shape[-1])  # every leading axis is a batch axis
+        # every leading axis is a batch axis (reshape only then: a view costs on tiny arrays;
+        # and by the row count, not -1, which numpy cannot infer when an axis has size 0)
+        rows = math.prod(x.shape[:-1])
+        rows_g = g if g.ndim == 2 else g.reshape(rows, g.shape[-1])
+        rows_x = x if x.ndim == 2 else x.reshape(rows, x.shape[-1])
         grad_x = g @ weight if needs_input_grad[0] else None
-        grad_weight = rows_g.T @ x.reshape(-1, x.shape[-1]) if needs_input_grad[1] else None
+        grad_weight = rows_g.T @ rows_x if needs_input_grad[1] else None
         grad_bias = rows_g.sum(axis=0) if bias is not None and needs_input_grad[2] else None
         return grad_x, grad_weight, grad_bias
 
@@ -286,8 +299,8 @@ def sigmoid(a):
 
 @op("relu")
 def relu(a):
-    """max(a, 0); the gradient passes where a > 0."""
-    return np.maximum(a, 0), lambda g, out, a: (g * (a > 0),)
+    """max(a, 0); the gradient passes where a > 0 (and at NaN, as in PyTorch: only a <= 0 stops it)."""
+    return np.maximum(a, 0), lambda g, out, a: (_where(_unwrap(a) <= 0, 0, g),)
 
 
 @op("leaky_relu")
@@ -302,7 +315,7 @@ def clip(a, min=None, max=None):
     """Clamp into [min, max]; the gradient flows only where the input was inside the range."""
 
     def vjp(g, out, a, *bounds):
-        inside = np.ones(a.shape, dtype=bool)
+        inside = np.ones(np.shape(_unwrap(out)), dtype=bool)  # bounds may broadcast a
         if min is not None:
             inside &= _unwrap(a) >= min
         if max is not None:
@@ -318,7 +331,9 @@ def maximum(a, b):
 
     def vjp(g, out, a, b):
         a, b = _unwrap(a), _unwrap(b)  # only masks are made from them
-        return _where(a > b, g, _where(a == b, g / 2, 0)), _where(b > a, g, _where(a == b, g / 2, 0))
+        # PyTorch's masks: a loser gets 0, a tie g / 2, and where a NaN makes both
+        # comparisons false, both inputs get g (the NaN output depends on both)
+        return _where(a < b, 0, _where(a == b, g / 2, g)), _where(b < a, 0, _where(a == b, g / 2, g))
 
     return np.maximum(a, b), vjp
 
@@ -329,7 +344,7 @@ def minimum(a, b):
 
     def vjp(g, out, a, b):
         a, b = _unwrap(a), _unwrap(b)  # only masks are made from them
-        return _where(a < b, g, _where(a == b, g / 2, 0)), _where(b < a, g, _where(a == b, g / 2, 0))
+        return _where(a > b, 0, _where(a == b, g / 2, g)), _where(b > a, 0, _where(a == b, g / 2, g))
 
     return np.minimum(a, b), vjp
 
@@ -373,8 +388,11 @@ def mean(a, axis=None, keepdims=False):
     axis = _axis(axis)
     reduced = () if axis is None else normalize_axis_tuple(axis, a.ndim)
     count = float(a.size if axis is None else math.prod([a.shape[i] for i in reduced]))
-    with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 is NaN, as in numpy and PyTorch
+    if count:
         out = a.sum(axis=axis, keepdims=keepdims) / count
+    else:  # 0 / 0 is NaN, as in numpy and PyTorch (errstate only here: it costs microseconds)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = a.sum(axis=axis, keepdims=keepdims) / count
     scale = 1 / count if count else 0.0  # over no elements, there is no gradient to spread
     return out, lambda g, out, a: (
         _spread(_keep_reduced_axes(g, axis, keepdims, a.shape) * scale, a.shape),
@@ -388,7 +406,7 @@ def max(a, axis=None, keepdims=False):
     largest = np.max(a, axis=axis, keepdims=True)
 
     def vjp(g, out, a):
-        is_max = _unwrap(a) == largest
+        is_max = (_unwrap(a) == largest) | (np.isnan(_unwrap(a)) & np.isnan(largest))
         ties = np.sum(is_max, axis=axis, keepdims=True).astype(largest.dtype)
         return (_where(is_max, _keep_reduced_axes(g, axis, keepdims, a.shape) / ties, 0),)
 
@@ -398,7 +416,7 @@ def max(a, axis=None, keepdims=False):
 @op("softmax")
 def softmax(a, axis=-1):
     """exp(a) / sum(exp(a)) along axis (shifted by the max, so large logits do not overflow)."""
-    e = np.exp(a - np.max(a, axis=axis, keepdims=True))
+    e = np.exp(a - (np.max(a, axis=axis, keepdims=True) if a.size else 0))  # empty: no shift
     return e / np.sum(e, axis=axis, keepdims=True), lambda g, out, a: (
         out * (g - (g * out).sum(axis=axis, keepdims=True)),
     )
@@ -407,7 +425,7 @@ def softmax(a, axis=-1):
 @op("log_softmax")
 def log_softmax(a, axis=-1):
     """a - logsumexp(a) along axis, computed stably for logits of any magnitude."""
-    shifted = a - np.max(a, axis=axis, keepdims=True)
+    shifted = a - (np.max(a, axis=axis, keepdims=True) if a.size else 0)  # empty: no shift
     out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return out, lambda g, out, a: (g - _exp(out) * g.sum(axis=axis, keepdims=True),)
 

@@ -132,8 +132,11 @@ class Tensor:
     is_leaf = property(lambda self: not self.parents, doc="True for tensors not made by an op.")
 
     def _set_data(self, array):
+        # `t.data -= x` changes the array in place, then assigns it back: that is an in-place
+        # change. A new array is not: the VJPs keep the arrays the ops saw (see _check_same_data).
+        if array is self._data:
+            self._bump_version("an in-place operation on .data")
         self._data = array
-        self._bump_version("assignment to .data")
 
     # attrgetter reads at C speed: `.data` is read on every op, assigned rarely
     data = property(attrgetter("_data"), _set_data, doc="The numpy array holding the values.")
@@ -277,19 +280,12 @@ class Tensor:
         (its VJPs hold only references to arrays), so backward can always run again.
         """
         seed = _seed("backward", self, gradient, create_graph)
+        only = None if inputs is None else set(_as_tensors("backward", "inputs", inputs))
         if create_graph:
-            with _grad_mode(True):  # record the VJPs even if called under no_grad
-                steps = list(backpropagate((self,), (seed,), create_graph))
+            with _grad_mode(True):  # record the VJPs (and the sums into .grad) even under no_grad
+                _accumulate_all(backpropagate((self,), (seed,), True), only)
         else:
-            steps = backpropagate((self,), (seed,))
-        if inputs is None:
-            for node, grad in steps:
-                node._accumulate(grad)
-        else:
-            only = set(_as_tensors("backward", "inputs", inputs))
-            for node, grad in steps:
-                if node in only:
-                    node._accumulate(grad)
+            _accumulate_all(backpropagate((self,), (seed,)), only)
 
     def backward_steps(self, grad=None):
         """Run backward one tensor at a time, yielding each right after its VJP has run.
@@ -318,6 +314,17 @@ class Tensor:
             self.grad = np.asarray(self.grad + grad)
         else:
             self.grad += grad  # in place, so a preallocated grad buffer is filled without a copy
+
+
+def _accumulate_all(steps, only=None):
+    """Add each gradient backpropagate yields into its tensor's `.grad` (only into `only`'s)."""
+    if only is None:
+        for node, grad in steps:
+            node._accumulate(grad)
+    else:
+        for node, grad in steps:
+            if node in only:
+                node._accumulate(grad)
 
 
 def _as_tensors(caller, argument, tensors):
@@ -371,6 +378,7 @@ def backpropagate(roots, seeds, create_graph=False):
             if node._stamp != _changes:  # something changed in place since this op ran
                 _check_unchanged(node)
             if create_graph:
+                _check_same_data(node)
                 input_grads = node._vjp(grad, node, *node._inputs)
             else:
                 input_grads = node._vjp(grad, node._data, *node._arrays)
@@ -386,6 +394,16 @@ def backpropagate(roots, seeds, create_graph=False):
                     g = _fit_to(g, parent)
                 pending[parent] = pending[parent] + g if parent in pending else g
         yield node, grad
+
+
+def _check_same_data(node):
+    """Under create_graph the VJP reads the input Tensors, not the saved arrays: they must agree."""
+    for k, (x, array) in enumerate(zip(node._inputs, node._arrays)):
+        if isinstance(x, Tensor) and x._data is not array:
+            raise RuntimeError(
+                f"backward: {node.op} cannot compute its gradient with create_graph=True: its input"
+                f" {k} (shape {x.shape}) was given a new .data after {node.op} used it"
+            )
 
 
 def _check_unchanged(node):

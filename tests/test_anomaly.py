@@ -84,3 +84,11 @@ def test_detect_anomaly_restores_the_previous_mode_and_works_as_a_decorator():
 
     assert inside() is True
     assert is_anomaly_enabled() is False
+
+
+def test_an_op_made_before_the_mode_was_on_says_its_line_is_unknown():
+    x = mg.tensor([0.0], requires_grad=True)
+    y = mg.sqrt(x).sum()
+    with detect_anomaly(), np.errstate(divide="ignore"):
+        with pytest.raises(RuntimeError, match="sqrt was called while anomaly mode was off"):
+            y.backward()

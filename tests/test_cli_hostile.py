@@ -88,6 +88,8 @@ HOSTILE = [
     (["train", "moons", "--out", "/proc/self/cmdline"], 2, "exists and is not a folder"),
     (["train", "moons", "--out", "x" * 256], 2, "is too long (256 bytes, at most 255)"),
     (["train", "moons", "--out", "/" + "d/" * 2100], 2, "the path is too long"),
+    (["train", "moons", "--out", "out\0put"], 2, "the path contains a NUL character"),
+    (["graph", "--out", "g\0.svg"], 2, "the path contains a NUL character"),
     # compare: its own parser, the same rules
     (["compare", "--steps", "9" * 12], 2, "argument --steps: must be <= 100,000"),
     (["compare", "--steps", "0"], 2, "argument --steps: must be >= 1"),

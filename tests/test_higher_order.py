@@ -169,3 +169,12 @@ def test_a_float32_gradient_of_gradient_stays_float32():
     (h,) = grad(g.sum(), x)
     assert g.dtype == np.float32 and h.dtype == np.float32
     np.testing.assert_allclose(h.data, [6.0, 12.0])
+
+
+def test_a_gradient_cast_back_to_float32_is_recorded_too():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)  # float32
+    y = (x * np.array([3.0, 4.0])) ** 2  # float64: x's gradient is cast back to float32
+    (g,) = grad(y.sum(), x, create_graph=True)  # 2 x c^2
+    assert g.dtype == np.float32 and g.requires_grad
+    (h,) = grad(g.sum(), x)  # 2 c^2
+    np.testing.assert_allclose(h.data, [18.0, 32.0])

@@ -221,7 +221,56 @@ def test_adam_first_step_is_lr_per_weight_and_uncorrected_variant_is_not():
     np.testing.assert_allclose(result["adam"][0], [1.0, 1.0], rtol=1e-6)
     # without correction m₁ = (1-β₁) g and v₁ = (1-β₂) g², so |step| = lr (1-β₁)/√(1-β₂)
     np.testing.assert_allclose(result["no bias correction"][0], 0.1 / np.sqrt(0.001), rtol=1e-6)
-    assert result["max |step - lr m̂/(√v̂+ε)|"] < 1e-12
+
+
+def test_adam_matches_the_weighted_means_of_past_gradients_written_out():
+    # the reference never sees the optimizer's state: only the closed-form gradients (0.1x, 10y)
+    # at the points the run visited, averaged with Kingma & Ba's weights
+    result = claims.adam_steps(steps=60, lr=0.01)
+    assert result["max |step - step by hand|"] < 1e-12
+    assert result["max |m̂ - weighted mean of g|"] < 1e-12
+
+
+def test_adam_by_hand_first_two_steps_from_the_definitions():
+    g1, g2 = np.array([2.0, -1.0]), np.array([1.0, 3.0])
+    m1, v1 = 0.1 * g1 / 0.1, 0.001 * g1**2 / 0.001  # m̂₁ = g₁, v̂₁ = g₁²
+    m2 = (0.9 * 0.1 * g1 + 0.1 * g2) / (1 - 0.81)
+    v2 = (0.999 * 0.001 * g1**2 + 0.001 * g2**2) / (1 - 0.999**2)
+    expected = [-0.1 * m1 / (np.sqrt(v1) + 1e-8), -0.1 * m2 / (np.sqrt(v2) + 1e-8)]
+    np.testing.assert_allclose(claims.adam_by_hand([g1, g2], lr=0.1), expected, rtol=1e-12)
+
+
+def test_amsgrad_effective_rate_still_grows_8x_after_the_gradient_shrinks():
+    rates = claims.amsgrad_rates(steps=1000, lr=1e-3)
+    amsgrad = rates["amsgrad"] / 1e-3
+    # gradient 1 for 10 steps: raw v₁₀ = 1 - β₂¹⁰ is the maximum for good; at step t the rate is
+    # √(1 - β₂^t) / √v₁₀, which is 1 at t = 10 and grows with t (ε is negligible next to √v)
+    t = np.array([10, 100, 1000])
+    expected = np.sqrt(1 - 0.999**t) / np.sqrt(1 - 0.999**10)
+    np.testing.assert_allclose(amsgrad[t - 1], expected, rtol=1e-6)
+    assert expected[-1] == pytest.approx(7.97, abs=0.01)
+    assert (np.diff(amsgrad[10:]) > 0).all()  # it rises at every step after the switch
+    assert rates["adam"][-1] > rates["amsgrad"][-1]  # Adam's own v forgets: it rises further
+
+
+def test_saddle_first_steps_point_where_each_rule_says():
+    rows = claims.saddle_directions(["sgd", "rmsprop", "adam", "adadelta"], steps=60)
+    angle = {row["optimizer"]: row["first step's angle (°)"] for row in rows}
+    gx, gy = 2 * -1.5, 1e-3**3 - 1e-3  # the gradient at the start (-1.5, 0.001)
+    # SGD's first step is -lr g: along the gradient, almost exactly along x
+    assert angle["sgd"] == pytest.approx(np.degrees(np.arctan2(-gy, -gx)), abs=1e-9)
+    # RMSprop's first step per weight is lr g / (√((1 - α) g²) + ε), Adam's lr·sign(g) (|g| ≫ ε):
+    # both on the diagonal, RMSprop a hair below it because ε is not negligible next to |y's g|
+    rms = lambda g: g / (np.sqrt(0.01 * g**2) + 1e-8)
+    assert angle["rmsprop"] == pytest.approx(np.degrees(np.arctan2(rms(-gy), rms(-gx))), abs=1e-9)
+    assert angle["rmsprop"] == pytest.approx(45.0, abs=0.01)
+    sign = lambda g: g / (np.abs(g) + 1e-8)
+    assert angle["adam"] == pytest.approx(np.degrees(np.arctan2(sign(-gy), sign(-gx))), abs=1e-9)
+    # AdaDelta's first step per weight is √ε g / √((1 - ρ) g² + ε): x's is 3.3x y's, not 1x
+    step = lambda g: np.sqrt(1e-6) * g / np.sqrt(0.1 * g**2 + 1e-6)
+    assert angle["adadelta"] == pytest.approx(
+        np.degrees(np.arctan2(step(-gy), step(-gx))), abs=1e-6
+    )
 
 
 def test_rprop_step_sizes_only_grow_by_1_2_or_shrink_by_0_5_and_ignore_gradient_size():
@@ -256,3 +305,72 @@ def test_adams_first_moment_swings_across_the_valley_and_beta1_zero_does_not():
     with_momentum, second_moment_only = rows
     assert with_momentum["times y crosses the valley floor"] > 0
     assert second_moment_only["times y crosses the valley floor"] == 0
+
+
+# --- the learner's figures: sweeps, the momentum grid, the landscape ---------------------------
+
+
+def test_measured_momentum_rates_match_the_heavy_ball_theory():
+    from minigrad.tour import sweeps
+
+    # plain GD (μ = 0) on curvatures 0.1 and 10: rate max |1 - γa| = 1 - 0.1 γ for γ = 0.05
+    assert sweeps.theoretical_rate(0.05, 0.0) == pytest.approx(0.995, abs=1e-12)
+    lr, mu, rate = sweeps.polyak_choice()
+    assert (lr, mu, rate) == pytest.approx((4 / 12.1, (9 / 11) ** 2, 9 / 11), rel=1e-2)
+    assert rate == pytest.approx((10 - 1) / (10 + 1), rel=1e-12)  # (√κ - 1)/(√κ + 1), κ = 100
+    assert sweeps.critical_momentum(lr) == pytest.approx(mu, rel=1e-12)  # flat direction critical
+    measured = sweeps.measured_rates([0.05, lr], [0.0, mu], steps=300)
+    assert measured[0, 0] == pytest.approx(0.995, abs=1e-4)
+    assert measured[1, 1] == pytest.approx(9 / 11, abs=0.01)
+    # γ = 0.5 diverges across the valley: the error grows by |1 - 0.5·10| = 4 per step
+    assert sweeps.measured_rates([0.5], [0.0], steps=300)[0, 0] == pytest.approx(4.0, rel=1e-9)
+
+
+def test_lr_sweep_counts_the_steps_plain_gd_needs_by_hand():
+    from minigrad.tour import sweeps
+
+    # GD on 0.05x² + 5y² from (-9, 0.9): x_k = -9 (1 - 0.1γ)^k, y_k = 0.9 (1 - 10γ)^k
+    lr = 0.1
+    k = np.arange(2000)
+    f = 0.05 * (9 * (1 - 0.1 * lr) ** k) ** 2 + 5 * (0.9 * (1 - 10 * lr) ** k) ** 2
+    expected = int(np.flatnonzero(f <= 1e-3)[0])
+    reached = sweeps.lr_sweep("quadratic", ["sgd"], [lr, 0.5], steps=1000)["sgd"]
+    assert reached == [expected, None]  # lr 0.5 diverges across the valley
+    assert sweeps.best_lr([lr, 0.5], reached) == lr
+
+
+def test_landscape_projection_and_filter_normalization():
+    from minigrad.tour import landscape
+
+    reference = landscape._flat(landscape.new_model())
+    d = landscape.filter_normalized_direction(reference, seed=3)
+    model = landscape.new_model()
+    landscape._load(model, d)
+    landscape_model = landscape.new_model()
+    for direction, weight in zip(model.parameters(), landscape_model.parameters()):
+        if weight.data.ndim == 2:  # each neuron's row has the norm of the reference's row
+            np.testing.assert_allclose(
+                np.linalg.norm(direction.data, axis=1), np.linalg.norm(weight.data, axis=1),
+                rtol=1e-5,
+            )  # fmt: skip
+        else:
+            assert not direction.data.any()
+    u, v = np.eye(4)[0], np.eye(4)[1]
+    coords, kept = landscape.project([[2.0, 3.0, 0, 0], [1.0, 0, 4.0, 0]], np.zeros(4), u, v)
+    np.testing.assert_allclose(coords, [[2, 3], [1, 0]], atol=1e-12)
+    np.testing.assert_allclose(kept, [1.0, 1 / np.sqrt(17)], rtol=1e-12)
+
+
+def test_make_figures_quick_run_writes_every_picture(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "docs" / "make_figures.py"
+    spec = importlib.util.spec_from_file_location("make_figures", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = module.main(tmp_path, quick=True)
+    names = {path.name for path in written}
+    assert {"autograd_example.png", "lr_sweep_quadratic.png", "lr_sweep_rosenbrock.png",
+            "momentum_rate_grid.png", "moons_landscape.png"} <= names  # fmt: skip
+    assert all(path.stat().st_size > 10_000 for path in written)

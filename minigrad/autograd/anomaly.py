@@ -47,11 +47,11 @@ def _user_frame():
     return filename, line, linecache.getline(filename, line).strip()
 
 
-def _where_made(origin):
+def _where_called(origin):
     if origin is None:
-        return "(where it was made is unknown: anomaly mode was off when it was made)"
+        return "was called while anomaly mode was off, so where is not known"
     filename, line, source = origin
-    return f"made at {filename}:{line}: {source}"
+    return f"was called at {filename}:{line}: {source}"
 
 
 def _non_finite(value):
@@ -81,7 +81,7 @@ def check_forward(out, op, inputs):
     if bad:
         raise RuntimeError(
             f"anomaly mode: {op} produced {bad} in its output (shape {out.shape}, dtype"
-            f" {out.dtype}) in forward\n{_describe_inputs(inputs)}\n  {op} {_where_made(out._origin)}"
+            f" {out.dtype}) in forward\n{_describe_inputs(inputs)}\n  {op} {_where_called(out._origin)}"
         )
 
 
@@ -96,5 +96,5 @@ def check_backward(node, grad, input_grads):
                 f" input {slot} (shape {np.shape(g)}); the gradient of its output"
                 f" {'holds ' + incoming if incoming else 'was all finite'}\n"
                 f"{_describe_inputs(node._inputs)}\n"
-                f"  {node.op} {_where_made(getattr(node, '_origin', None))}"
+                f"  {node.op} {_where_called(getattr(node, '_origin', None))}"
             )

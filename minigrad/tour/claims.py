@@ -223,41 +223,119 @@ class AdamWithoutBiasCorrection:
             p.data -= self.lr * m / (np.sqrt(v) + self.eps)
 
 
+def _quadratic_gradient(point):
+    """The valley's gradient in closed form, (0.1 x, 10 y): the reference the engine is not."""
+    return np.array([0.1, 10.0]) * point
+
+
+def adam_by_hand(gradients, lr, betas=(0.9, 0.999), eps=1e-8):
+    """Adam's steps from a list of gradients, written from the paper's definitions (no recursion).
+
+    m̂_t is the weighted mean of g_1 .. g_t with weights (1 - β₁) β₁^(t-k) / (1 - β₁^t), which sum
+    to 1 (Kingma & Ba 2015, section 3); v̂_t the same mean of g². Returns the steps, (t, 2).
+    """
+    beta1, beta2 = betas
+    g = np.asarray(gradients)
+    steps = []
+    for t in range(1, len(g) + 1):
+        k = np.arange(1, t + 1)
+        w1 = (1 - beta1) * beta1 ** (t - k) / (1 - beta1**t)
+        w2 = (1 - beta2) * beta2 ** (t - k) / (1 - beta2**t)
+        m_hat = w1 @ g[:t]
+        v_hat = w2 @ g[:t] ** 2
+        steps.append(-lr * m_hat / (np.sqrt(v_hat) + eps))
+    return np.array(steps)
+
+
 def adam_steps(steps=300, lr=0.01):
     """Adam and the uncorrected variant on the valley: step length per weight / lr, (steps, 2) each.
 
     From (-9, 0.9) the gradient along x stays nearly constant for hundreds of small steps, so the
-    step lengths show the bias correction alone. Also checks that Adam's step is exactly
-    lr * m̂ / (√v̂ + ε) with m = state["exp_avg"] (the first moment, momentum's running mean) and
-    v = state["exp_avg_sq"] (the uncentred second moment, RMSprop's running mean of g²): returns
-    the largest mismatch over the run.
+    step lengths show the bias correction alone. Also checks minigrad's Adam against
+    `adam_by_hand`, fed the closed-form gradient at each point the run visited: the largest
+    difference between the two steps, and between state["exp_avg"] / (1 - β₁^t) and the weighted
+    mean of the gradients (the first moment is a mean of past gradients).
     """
     problem = PROBLEMS["quadratic"]
-    mismatch = []
-    previous = [np.asarray(problem.start, dtype=np.float64)]
+    moments = []
 
-    def check(optimizer, param):
-        group, state = optimizer.param_groups[0], optimizer.state[param]
-        beta1, beta2 = group["betas"]
-        t = state["step"] if np.ndim(state["step"]) == 0 else state["step"][0]
-        m_hat = state["exp_avg"] / (1 - beta1**t)
-        v_hat = state["exp_avg_sq"] / (1 - beta2**t)
-        predicted = previous[-1] - group["lr"] * m_hat / (np.sqrt(v_hat) + group["eps"])
-        mismatch.append(np.abs(predicted - param.data).max())
-        previous.append(param.data.copy())
+    def record(optimizer, param):
+        moments.append(optimizer.state[param]["exp_avg"].copy())
 
     adam = run_path(
-        quadratic, problem.start, lambda ps: make_optimizer("adam", ps, lr), steps, check
+        quadratic, problem.start, lambda ps: make_optimizer("adam", ps, lr), steps, record
     )
     plain = run_path(
         quadratic, problem.start, lambda ps: AdamWithoutBiasCorrection(ps, lr=lr), steps
     )
+    gradients = _quadratic_gradient(adam[:-1])
+    by_hand = adam_by_hand(gradients, lr)
+    t = np.arange(1, steps + 1)[:, None]
+    mean_gradient = np.array(
+        [(0.1 * 0.9 ** (k - np.arange(1, k + 1))) @ gradients[:k] for k in range(1, steps + 1)]
+    ) / (1 - 0.9**t)
     return {
         "adam": _step_lengths(adam) / lr,
         "no bias correction": _step_lengths(plain) / lr,
-        "max |step - lr m̂/(√v̂+ε)|": float(max(mismatch)),
+        "max |step - step by hand|": float(np.abs(np.diff(adam, axis=0) - by_hand).max()),
+        "max |m̂ - weighted mean of g|": float(
+            np.abs(np.array(moments) / (1 - 0.9**t) - mean_gradient).max()
+        ),
         "paths": {"adam": adam, "no bias correction (tour-only variant)": plain},
     }
+
+
+# --- AMSGrad: the maximum is of the raw v; the bias-corrected rate can still grow --------------
+
+
+def amsgrad_rates(steps=1000, lr=1e-3, switch=10, small=1e-3):
+    """Adam and AMSGrad on one weight fed gradient 1 for `switch` steps, then `small`.
+
+    Returns {name: effective lr per step}, lr / (√(v / (1 - β₂^t)) + ε) with v = state["exp_avg_sq"]
+    (Adam) or state["max_exp_avg_sq"] (AMSGrad): the factor the step applies to m̂. AMSGrad's
+    maximum never falls, but the bias correction 1 / (1 - β₂^t) does, so the rate still rises.
+    """
+    beta2, eps = 0.999, 1e-8
+    rates = {}
+    for name, key in (("adam", "exp_avg_sq"), ("amsgrad", "max_exp_avg_sq")):
+        w = Parameter(np.zeros(1))
+        optimizer = make_optimizer(name, [w], lr)
+        out = []
+        for t in range(1, steps + 1):
+            w.grad = np.array([1.0 if t <= switch else small])
+            optimizer.step()
+            v_hat = optimizer.state[w][key][0] / (1 - beta2**t)
+            out.append(lr / (np.sqrt(v_hat) + eps))
+        rates[name] = np.array(out)
+    return rates
+
+
+# --- the first steps' direction at the saddle ------------------------------------------------------
+
+
+def saddle_directions(names, steps=500, distance=0.1):
+    """Each optimizer at the saddle: the angle (degrees from +x) of its first step, and of the
+    line from the start to the first point at least `distance` away (None if it never gets there)."""
+    problem = PROBLEMS["saddle"]
+    rows = []
+    for name in names:
+        lr = problem.lr[name]
+        path = run_path(
+            problem.fn, problem.start, lambda ps, n=name, lr=lr: make_optimizer(n, ps, lr), steps
+        )
+        moved = path - path[0]
+        far = np.flatnonzero(np.hypot(moved[:, 0], moved[:, 1]) >= distance)
+        rows.append(
+            {
+                "optimizer": name,
+                "lr": lr,
+                "first step's angle (°)": float(np.degrees(np.arctan2(*moved[1][::-1]))),
+                f"angle over the first {distance:g} (°)": None
+                if len(far) == 0
+                else float(np.degrees(np.arctan2(*moved[far[0]][::-1]))),
+            }
+        )
+    return rows
 
 
 def adam_moment_runs(steps=500, lr=0.05):

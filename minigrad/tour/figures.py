@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from minigrad.plots import plot_history, plot_trajectories
+from minigrad.tour.paths import steps_to_reach
 
 _TAB10 = list(colormaps["tab10"].colors)
 
@@ -23,6 +24,16 @@ def _figure(width, height, ncols):
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig, fig.subplots(1, ncols)
+
+
+def compact_png(path):
+    """Rewrite a PNG with a 256-colour palette: a third of the size, no visible change for plots."""
+    from PIL import Image  # Pillow comes with matplotlib
+
+    with Image.open(path) as image:
+        palette = image.convert("RGB").quantize(256, dither=Image.Dither.NONE)
+    palette.save(path, optimize=True)
+    return path
 
 
 def _steps_axis(ax, ylabel, log=True):
@@ -42,21 +53,49 @@ FAMILIES = (
 
 
 def problem_figure(problem, paths, steps):
-    """Contours of a 2-D test problem with each optimizer's path, one panel per family."""
-    groups = [(title, {n: paths[n] for n in members if n in paths}) for title, members in FAMILIES]
-    groups = [(title, group) for title, group in groups if group]
-    fig, axes = _figure(6.2 * len(groups), 5.2, len(groups))
-    for ax, (title, group) in zip(np.atleast_1d(axes), groups):
-        labelled = {f"{n} (lr {problem.lr[n]:g})": path for n, path in group.items()}
-        plot_trajectories(
-            problem.fn,
-            labelled,
-            ax=ax,
-            title=title,
-            bounds=problem.bounds,
-            minimum=problem.minimum,
-        )
-    fig.suptitle(f"{problem.name}: {steps} steps from {problem.start}")
+    """Contours of a 2-D test problem, one panel per optimizer (a row per family), each path alone
+    in colour over its family's other paths in grey: paths that follow each other cannot hide."""
+    rows = [[n for n in members if n in paths] for _, members in FAMILIES]
+    titles = [title for (title, _), row in zip(FAMILIES, rows) if row]
+    rows = [row for row in rows if row]
+    ncols = max(len(row) for row in rows)
+    fig = Figure(figsize=(3.9 * ncols, 3.4 * len(rows)), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = np.array(fig.subplots(len(rows), ncols, squeeze=False))
+    for r, (family, row) in enumerate(zip(titles, rows)):
+        for c in range(ncols):
+            ax = axes[r, c]
+            if c >= len(row):
+                ax.set_axis_off()
+                continue
+            name = row[c]
+            path = paths[name]
+            with np.errstate(all="ignore"):
+                values = problem.fn(path[:, 0], path[:, 1])
+            reached = steps_to_reach(values, problem.f_min + problem.tolerance)
+            outcome = f"f - f* <= {problem.tolerance:g} at step {reached}" if reached else (
+                f"final f {values[-1]:.3g}"
+            )
+            plot_trajectories(
+                problem.fn,
+                {name: path},
+                ax=ax,
+                title=f"{name} (lr {problem.lr[name]:g}): {outcome}",
+                bounds=problem.bounds,
+                minimum=problem.minimum,
+                resolution=150,
+            )
+            for other in row:
+                if other != name:
+                    ax.plot(*paths[other].T, color="0.55", linewidth=0.8, zorder=1.5)
+            ax.get_legend().remove()
+            ax.title.set_fontsize("medium")
+            if c == 0:
+                ax.set_ylabel(f"{family}\n\ny")
+    fig.suptitle(
+        f"{problem.name}: {steps} steps from {problem.start}, one optimizer per panel "
+        "(grey: the other paths of its family; o start, X end, star the minimum)"
+    )
     return fig
 
 
@@ -70,9 +109,10 @@ def batch_noise_figure(paths, loss, lr):
         minimum=loss.minimum,
         levels=np.arange(0.0, 25.0, 1.0),  # whole numbers: the colour bar's ticks stay apart
     )
-    ax = fig.axes[0]
+    ax, colorbar = fig.axes[0], fig.axes[1]
     ax.set_xlabel("weight $w_1$")
     ax.set_ylabel("weight $w_2$")
+    colorbar.set_ylabel("full-data loss: mean squared error at $(w_1, w_2)$")
     return fig
 
 
@@ -83,8 +123,13 @@ def wall_time_figure(histories_by_size, target_loss, seconds):
     for ax, (n_train, histories) in zip(axes, histories_by_size.items()):
         plot_history(histories, ax=ax, x="time", title=f"moons, {n_train} training points")
         for line in ax.lines:  # a run with few epochs in the budget is only a few points
-            if len(line.get_xdata()) < 60:
+            if len(line.get_xdata()) < 3:  # start and one epoch: no curve to draw between them
+                line.set_linestyle("none")
+                line.set_marker("o")
+                line.set_label(f"{line.get_label()}: only {len(line.get_xdata())} measurements")
+            elif len(line.get_xdata()) < 60:
                 line.set_marker(".")
+        ax.legend(loc="best")
         ax.axhline(target_loss, color="0.3", linestyle=":", linewidth=1)
         ax.annotate(
             f"target loss {target_loss:g}",
@@ -171,11 +216,7 @@ def adagrad_figure(paths, rates):
     """Effective lr per weight (Adagrad vs RMSprop), step length, and distance travelled per step."""
     fig, axes = _figure(15, 4.6, 3)
     colors = dict(zip(paths, _colors(len(paths))))
-    shown = [label for label in rates if "adagrad" in label][:1] + [
-        label for label in rates if "adagrad" not in label
-    ]
-    for label in shown:  # one Adagrad run is enough to see the shape
-        rate = rates[label]
+    for label, rate in rates.items():
         for i, (coord, style) in enumerate((("x", "-"), ("y", "--"))):
             steps = np.arange(1, len(rate) + 1)
             axes[0].plot(steps, rate[:, i], style, color=colors[label], label=f"{label}, {coord}")
