@@ -19,9 +19,12 @@ How to write an op (the one convention, for first and higher-order gradients ali
 - Values that carry no derivative (masks, signs, counts, indices) may be computed in numpy, from
   `_unwrap(x)` or captured from the forward; anything whose derivative matters must be computed
   from the VJP's own arguments, never captured from the forward.
+- The forward's parameters without a default are its inputs; the others (axis, shape, ...) are
+  parameters, which the VJP does not receive (use them from the forward). `@op(name, inputs=n)`
+  says otherwise (linear's optional bias is an input).
 - The engine checks that no input or output was changed in place before the VJP runs (the version
-  counter in tensor.py), and that every op goes through `check_op` in tests/helpers.py, which
-  checks the forward, the gradient and the gradient of the gradient.
+  counter in tensor.py). Every op needs a row in tests/test_ops_every_op.py, which sends it
+  through `check_op` (tests/helpers.py): forward, gradient and gradient of the gradient.
 """
 
 import functools
@@ -300,7 +303,7 @@ def sigmoid(a):
 @op("relu")
 def relu(a):
     """max(a, 0); the gradient passes where a > 0 (and at NaN, as in PyTorch: only a <= 0 stops it)."""
-    return np.maximum(a, 0), lambda g, out, a: (_where(_unwrap(a) <= 0, 0, g),)
+    return np.maximum(a, 0), lambda g, out, a: (g * ~(_unwrap(a) <= 0),)  # a mask: cheapest
 
 
 @op("leaky_relu")

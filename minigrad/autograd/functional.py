@@ -247,8 +247,10 @@ def _jacobian_by_rows(outputs, xs, create_graph, strict):
             continue
         rows = []  # rows[k][j]: d out.flat[k] / d xs[j]
         for k in range(out.size):
-            seeds = [_one_hot(o.shape, o.dtype, k) if m == i else np.zeros(o.shape, o.dtype)
-                     for m, o in enumerate(outputs)]  # fmt: skip
+            seeds = [
+                _one_hot(o.shape, o.dtype, k) if m == i else np.zeros(o.shape, o.dtype)
+                for m, o in enumerate(outputs)
+            ]
             rows.append(_grads("jacobian", outputs, xs, seeds, create_graph, strict))
         blocks.append(
             tuple(
@@ -264,8 +266,10 @@ def _jacobian_by_columns(func, inputs, outputs, create_graph, strict):
     for j, x in enumerate(inputs):
         columns.append([])
         for k in range(x.size):
-            tangent = tuple(_one_hot(t.shape, t.dtype, k) if m == j else np.zeros(t.shape, t.dtype)
-                            for m, t in enumerate(inputs))  # fmt: skip
+            tangent = tuple(
+                _one_hot(t.shape, t.dtype, k) if m == j else np.zeros(t.shape, t.dtype)
+                for m, t in enumerate(inputs)
+            )
             _, products = jvp(func, inputs, tuple(map(Tensor, tangent)), create_graph, strict)
             columns[j].append(products if isinstance(products, tuple) else (products,))
     blocks = []
@@ -281,8 +285,14 @@ def _jacobian_by_columns(func, inputs, outputs, create_graph, strict):
     return blocks
 
 
-def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
-            outer_jacobian_strategy="reverse-mode"):  # fmt: skip
+def hessian(
+    func,
+    inputs,
+    create_graph=False,
+    strict=False,
+    vectorize=False,
+    outer_jacobian_strategy="reverse-mode",
+):
     """The Hessian of a scalar func at inputs: the Jacobian of its gradient.
 
     Shape input.shape + input.shape for one input; a tuple of tuples H[i][j] for a tuple of
