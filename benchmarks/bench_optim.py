@@ -42,6 +42,7 @@ ALGORITHMS = [
     ("SGD momentum=0.9", "SGD", {"lr": 1e-3, "momentum": 0.9}, 1),
     ("SGD nesterov", "SGD", {"lr": 1e-3, "momentum": 0.9, "nesterov": True}, 1),
     ("Adam", "Adam", {"lr": 1e-3}, 2),
+    ("Adam, new grad arrays", "Adam", {"lr": 1e-3}, 2),
     ("Adam amsgrad", "Adam", {"lr": 1e-3, "amsgrad": True}, 3),
     ("AdamW", "AdamW", {"lr": 1e-3}, 2),
     ("Adamax", "Adamax", {}, 2),
@@ -148,13 +149,28 @@ def parallel_copy_bandwidth(nbytes=400_000_000, repeats=10):
     return 2 * src.nbytes / median
 
 
-def make_ours(class_name, kwargs, total, rng):
-    """The step method of minigrad.optim.<class_name> on fresh parameters (None if no such class)."""
+def make_ours(class_name, kwargs, total, rng, new_grad_arrays=False):
+    """The step method of minigrad.optim.<class_name> on fresh parameters (None if no such class).
+
+    With ``new_grad_arrays`` every step sees other gradient arrays (two per parameter, taken in
+    turn, so no time goes into making them), as after ``zero_grad()`` and ``backward()``: the
+    optimizer cannot reuse the last step's checks and views (see Optimizer.step).
+    """
     cls = getattr(optim, class_name, None)
     if cls is None:
         return None
     params = [Param(data, grad) for data, grad in random_tensors(total, rng)]
-    return cls(params, **kwargs).step
+    opt = cls(params, **kwargs)
+    if not new_grad_arrays:
+        return opt.step
+    spares = [p.grad.copy() for p in params]
+
+    def step_with_new_grad_arrays():
+        for k, p in enumerate(params):
+            p.grad, spares[k] = spares[k], p.grad
+        opt.step()
+
+    return step_with_new_grad_arrays
 
 
 def torch_variants():
@@ -263,7 +279,7 @@ def measure_size(algorithms, total, args, rng):
     before, own_before, wall_before = cpu_jiffies(), own_cpu_seconds(), time.monotonic()
     steps = {}
     for label, class_name, kwargs, _ in algorithms:
-        steps[label, total] = make_ours(class_name, kwargs, total, rng)
+        steps[label, total] = make_ours(class_name, kwargs, total, rng, "new grad" in label)
     present = {key: step for key, step in steps.items() if step is not None}
     ours = {key: None for key in steps}
     ours.update(interleaved_bursts(present, repeats_for(total, args.quick)))

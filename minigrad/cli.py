@@ -654,6 +654,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the optimizer tour (minigrad compare --help for its options)",
         add_help=False,  # its own parser, in minigrad.tour, answers --help
     )
+    from .lr_find import add_parser as add_lr_find_parser  # the lr range test (minigrad.optim)
+
+    add_lr_find_parser(commands, PROBLEMS, optimizer_name)
     return parser
 
 
@@ -676,6 +679,10 @@ def main(argv=None) -> int:
         if args.command is None:
             parser.print_help()
             return 0
+        if args.command == "lr-find":
+            from .lr_find import lr_find
+
+            return lr_find(args, PROBLEMS)
         return train(args) if args.command == "train" else graph(args)
     except UsageError as err:
         print(f"{command}: error: {err}", file=sys.stderr)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 SHAPES = [(3, 4), (7,), (2, 2, 2)]
-STEPS = 60
+STEPS = 100
 TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=1e-5, atol=1e-6)}
 
 
@@ -68,3 +68,16 @@ def assert_kernel_equals_twin(kernel, param, grad, state, hyper, parallel, steps
         kernel.compiled(parallel)(compiled[0], grad, *compiled[1:], *hyper)
     for a, b in zip(compiled, twin):
         np.testing.assert_array_equal(a, b)
+
+
+def reference_run(init_state, reference_step):
+    """``reference(theta, grads) -> θ_T`` from an (init_state, reference_step) pair."""
+
+    def reference(theta, grads):
+        theta = theta.copy()
+        state = init_state(theta)
+        for t, g in enumerate(grads, start=1):
+            reference_step(theta, g, state, t)
+        return theta
+
+    return reference

@@ -12,6 +12,8 @@ import os
 import types
 import warnings
 
+import numpy as np
+
 # error_model="numpy": a division by zero gives inf/nan as numpy does, instead of a Python-style
 # check on every division, which also stops LLVM from vectorising the loop (4-6x slower measured).
 # fastmath stays off: it lets LLVM reorder float operations, and the kernels must match their
@@ -36,31 +38,67 @@ def prange(n):
     """``range(n)`` for a kernel loop whose iterations are independent of each other.
 
     In plain Python (the twins' world, or with the JIT disabled) it is ``range``. Compiled, it
-    is an unsigned range (``register_unsigned_prange``), or numba.prange in the parallel compile.
+    is an unsigned range (``register_numba_helpers``), or numba.prange in the parallel compile.
     """
     return range(n)
 
 
-_unsigned_prange_registered = False
+def indices(n):
+    """``range(n)`` over one chunk's weights; compiled, a range with an unsigned index."""
+    return range(n)
 
 
-def register_unsigned_prange():
-    """Teach numba to compile ``prange(n)`` as a range with an unsigned index.
+# Each parameter is cut into chunks of this many weights, and the chunks of a whole batch are
+# shared among the threads in one parallel loop: a loop per parameter would wake the threads
+# once per parameter, and on a loaded 2-core machine each wake-up can wait a scheduler slice.
+CHUNK = 1 << 14
+
+
+def weight_chunks(params):
+    """Chunks of the batch: chunk c is weights ``start[c]:stop[c]`` of parameter ``tensor[c]``."""
+    count = 0
+    for t in range(len(params)):
+        count += (params[t].size + CHUNK - 1) // CHUNK
+    tensor = np.empty(count, np.int64)
+    start = np.empty(count, np.int64)
+    stop = np.empty(count, np.int64)
+    c = 0
+    for t in range(len(params)):
+        for first in range(0, params[t].size, CHUNK):
+            tensor[c] = t
+            start[c] = first
+            stop[c] = min(first + CHUNK, params[t].size)
+            c += 1
+    return tensor, start, stop
+
+
+_helpers_registered = False
+
+
+def register_numba_helpers():
+    """Teach numba ``prange``, ``indices`` (unsigned ranges) and ``weight_chunks``.
 
     numba's ``a[i]`` with a signed ``i`` must wrap negative indices around; with an unsigned one
     it need not, and LLVM vectorises the loop better: the serial Adam loop ran 1.7x faster.
     """
-    global _unsigned_prange_registered
-    if _unsigned_prange_registered:
+    global _helpers_registered
+    if _helpers_registered:
         return
-    import numpy as np
     from numba.extending import overload
 
     @overload(prange)
     def unsigned_prange(n):
         return lambda n: range(np.uint64(n))
 
-    _unsigned_prange_registered = True
+    @overload(indices)
+    def unsigned_indices(n):
+        return lambda n: range(np.uint64(n))
+
+    @overload(weight_chunks)
+    def compiled_weight_chunks(params):
+        return weight_chunks
+
+    _helpers_registered = True
 
 
 def jit_disabled():
@@ -73,7 +111,7 @@ def compile_kernel(loop, parallel=False):
     """Compile ``loop`` with numba; if no cache directory is writable, compile without a cache."""
     import numba  # deferred: importing numba costs about a second
 
-    register_unsigned_prange()
+    register_numba_helpers()
     options = dict(JIT_OPTIONS)
     if parallel:
         # GNU OpenMP (numba's usual thread pool) lets idle worker threads spin by default. With
@@ -116,10 +154,10 @@ def with_numba_prange(loop, numba_prange):
 class LazyKernel:
     """An update rule with two implementations: a numba loop compiled on first use, a numpy twin.
 
-    Both take the same arguments (flat 1-D arrays updated in place, the parameter first, then
-    scalar hyper-parameters) and return nothing. Which one runs is decided on the first call
-    (see ``jit_disabled``); compiled, calls on ``PARALLEL_MIN_SIZE`` weights or more run the
-    parallel compile (unless MINIGRAD_PARALLEL=0).
+    Both take the same keyword arguments (tuples of 1-D arrays updated in place, ``params``
+    first, then scalar hyper-parameters) and return nothing. Which one runs is decided on the
+    first call (see ``jit_disabled``); compiled, a call on ``PARALLEL_MIN_SIZE`` weights or more
+    runs the parallel compile (unless MINIGRAD_PARALLEL=0).
     """
 
     def __init__(self, loop, twin):
@@ -134,16 +172,17 @@ class LazyKernel:
             self._compiled[parallel] = compile_kernel(self.loop, parallel)
         return self._compiled[parallel]
 
-    def __call__(self, param, *args):
+    def __call__(self, **arguments):
         if self._impl is None:  # first call: decide once (reading os.environ costs a microsecond)
             self._impl = self.twin if jit_disabled() else self._compiled_for_size
-        return self._impl(param, *args)
+        self._impl(**arguments)
 
-    def _compiled_for_size(self, param, *args):
-        if PARALLEL_MIN_SIZE is not None and param.size >= PARALLEL_MIN_SIZE:
-            return self.compiled(parallel=True)(param, *args)
+    def _compiled_for_size(self, **arguments):
+        if PARALLEL_MIN_SIZE is not None:
+            if sum(map(len, arguments["params"])) >= PARALLEL_MIN_SIZE:
+                return self.compiled(parallel=True)(**arguments)
         serial = self._compiled.get(False) or self.compiled(parallel=False)
-        return serial(param, *args)
+        return serial(**arguments)
 
     def __repr__(self):
         return f"LazyKernel({self.loop.__name__}, twin={self.twin.__name__})"

@@ -5,40 +5,55 @@ Same layout as every algorithm file (see ``sgd.py``): numpy twin, numba loop, op
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
-from minigrad.optim.optimizer import Optimizer, check_non_negative
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
+from minigrad.optim.optimizer import Optimizer, check_non_negative, zeros_like
 
 
-def adadelta_update_numpy(param, grad, square_avg, acc_delta, lr, rho, eps, weight_decay, maximize):
-    """One Adadelta step in numpy, in place."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
-    lr, rho, eps, weight_decay = real(lr), real(rho), real(eps), real(weight_decay)
-    one = real(1)
-    g = -grad if maximize else grad
-    if weight_decay != 0:
-        g = g + weight_decay * param
-    square_avg[...] = rho * square_avg + (one - rho) * g * g
-    # RMS of past updates over RMS of gradients: the ratio carries the units of the weight, so
-    # lr = 1.0 is a sensible default (the rate is "learned" from the updates themselves).
-    delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * g
-    acc_delta[...] = rho * acc_delta + (one - rho) * delta * delta
-    param -= lr * delta
-
-
-@kernel(adadelta_update_numpy)
-def adadelta_update(param, grad, square_avg, acc_delta, lr, rho, eps, weight_decay, maximize):
-    """One Adadelta step as a loop over the weights, in place (compiled by numba)."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
-    lr, rho, eps, weight_decay = real(lr), real(rho), real(eps), real(weight_decay)
-    one = real(1)  # a bare 1 would promote the arithmetic to float64
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
+def adadelta_numpy(params, grads, square_avgs, acc_deltas, lr, rho, eps, weight_decay, maximize):
+    """One Adadelta step in numpy, in place, for each parameter (the kernel's twin)."""
+    for t in range(len(params)):
+        param, square_avg, acc_delta = params[t], square_avgs[t], acc_deltas[t]
+        real = param.dtype.type
+        g = -grads[t] if maximize else grads[t]
         if weight_decay != 0:
-            g = g + weight_decay * param[i]
-        square_avg[i] = rho * square_avg[i] + (one - rho) * g * g
-        delta = np.sqrt(acc_delta[i] + eps) / np.sqrt(square_avg[i] + eps) * g
-        acc_delta[i] = rho * acc_delta[i] + (one - rho) * delta * delta
-        param[i] -= lr * delta
+            g = g + real(weight_decay) * param
+        square_avg[...] = real(rho) * square_avg + real(1.0 - rho) * g * g
+        # RMS of past updates over RMS of gradients: the ratio carries the units of the weight, so
+        # lr = 1.0 is a sensible default (the rate is "learned" from the updates themselves).
+        delta = np.sqrt(acc_delta + real(eps)) / np.sqrt(square_avg + real(eps)) * g
+        acc_delta[...] = real(rho) * acc_delta + real(1.0 - rho) * delta * delta
+        param -= real(lr) * delta
+
+
+@kernel(adadelta_numpy)
+def adadelta(params, grads, square_avgs, acc_deltas, lr, rho, eps, weight_decay, maximize):
+    """One Adadelta step as a loop over each parameter's weights, in place (compiled by numba)."""
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        square_avg = square_avgs[t][first:last]
+        acc_delta = acc_deltas[t][first:last]
+        real = param.dtype.type
+        lr_ = real(lr)
+        r = real(rho)
+        one_minus_r = real(1.0 - rho)
+        eps_ = real(eps)
+        l2 = real(weight_decay)
+        for i in indices(param.size):
+            g = -grad[i] if maximize else grad[i]
+            if weight_decay != 0:
+                g = g + l2 * param[i]
+            square_avg[i] = r * square_avg[i] + one_minus_r * g * g
+            delta = np.sqrt(acc_delta[i] + eps_) / np.sqrt(square_avg[i] + eps_) * g
+            acc_delta[i] = r * acc_delta[i] + one_minus_r * delta * delta
+            param[i] -= lr_ * delta
 
 
 class Adadelta(Optimizer):
@@ -51,32 +66,35 @@ class Adadelta(Optimizer):
         Δx_t ← √(u_{t-1} + ε) / √(v_t + ε) · g_t
         u_t ← ρ u_{t-1} + (1 - ρ) Δx_t²                       (u_0 = 0, "acc_delta")
         θ_t ← θ_{t-1} - γ Δx_t
+
+    ``foreach`` is accepted and changes nothing (minigrad has one implementation).
     """
 
-    state_buffers = {
-        "square_avg": lambda group, data: np.zeros_like(data),
-        "acc_delta": lambda group, data: np.zeros_like(data),
-    }
-
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, maximize=False):
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
+                 capturable=False, maximize=False, differentiable=False):  # fmt: skip
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize)
-        super().__init__(params, defaults)
+        super().__init__(params, defaults, foreach, None, differentiable, capturable)
 
-    def _check_group(self, group):
-        for name in ("lr", "eps", "weight_decay"):
+    def check_group(self, group):
+        for name in ("eps", "weight_decay"):
             check_non_negative(self._name, name, group[name])
         if not 0 <= group["rho"] <= 1:
             raise ValueError(f"{self._name}: rho must be in [0, 1], got {group['rho']!r}")
 
-    def _update(self, group, param, grad, state, scalars, step):
-        adadelta_update(
-            param,
-            grad,
-            state["square_avg"],
-            state["acc_delta"],
-            float(group["lr"]),
-            float(group["rho"]),
-            float(group["eps"]),
-            float(group["weight_decay"]),
-            bool(group["maximize"]),
+    def init_state(self, group, data):
+        """square_avg and acc_delta: zeros shaped like θ."""
+        return {"square_avg": zeros_like(data), "acc_delta": zeros_like(data)}
+
+    def update(self, group, batch):
+        """One step of ``adadelta`` (above) for the batch, with this group's settings."""
+        adadelta(
+            params=batch.params,
+            grads=batch.grads,
+            square_avgs=batch.state("square_avg"),
+            acc_deltas=batch.state("acc_delta"),
+            lr=float(group["lr"]),
+            rho=float(group["rho"]),
+            eps=float(group["eps"]),
+            weight_decay=float(group["weight_decay"]),
+            maximize=bool(group["maximize"]),
         )

@@ -5,36 +5,47 @@ Same layout as every algorithm file (see ``sgd.py``): numpy twin, numba loop, op
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
-from minigrad.optim.optimizer import Optimizer, check_non_negative
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
+from minigrad.optim.optimizer import Optimizer, check_non_negative, memory_order
 
 
-def adagrad_update_numpy(param, grad, state_sum, lr, lr_decay, weight_decay, eps, maximize, step):
-    """One Adagrad step in numpy, in place. ``step`` counts this step (1 on the first)."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
-    lr, lr_decay, weight_decay = real(lr), real(lr_decay), real(weight_decay)
-    eps, step, one = real(eps), real(step), real(1)
-    g = -grad if maximize else grad
-    clr = lr / (one + (step - one) * lr_decay)  # the global rate, decayed over steps
-    if weight_decay != 0:
-        g = g + weight_decay * param
-    state_sum += g * g  # never forgets: the rate below only ever shrinks
-    param -= clr * g / (np.sqrt(state_sum) + eps)
-
-
-@kernel(adagrad_update_numpy)
-def adagrad_update(param, grad, state_sum, lr, lr_decay, weight_decay, eps, maximize, step):
-    """One Adagrad step as a loop over the weights, in place (compiled by numba)."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
-    lr, lr_decay, weight_decay = real(lr), real(lr_decay), real(weight_decay)
-    eps, step, one = real(eps), real(step), real(1)  # a bare 1 would promote to float64
-    clr = lr / (one + (step - one) * lr_decay)
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
+def adagrad_numpy(params, grads, state_sums, steps, lr, lr_decay, weight_decay, eps, maximize):
+    """One Adagrad step in numpy, in place, for each parameter (the kernel's twin)."""
+    for t in range(len(params)):
+        param, state_sum = params[t], state_sums[t]
+        real = param.dtype.type
+        clr = real(lr / (1.0 + (steps[t] - 1.0) * lr_decay))  # the global rate, decayed
+        g = -grads[t] if maximize else grads[t]
         if weight_decay != 0:
-            g = g + weight_decay * param[i]
-        state_sum[i] += g * g
-        param[i] -= clr * g / (np.sqrt(state_sum[i]) + eps)
+            g = g + real(weight_decay) * param
+        state_sum += g * g  # never forgets: the rate below only ever shrinks
+        param -= clr * g / (np.sqrt(state_sum) + real(eps))
+
+
+@kernel(adagrad_numpy)
+def adagrad(params, grads, state_sums, steps, lr, lr_decay, weight_decay, eps, maximize):
+    """One Adagrad step as a loop over each parameter's weights, in place (compiled by numba)."""
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        state_sum = state_sums[t][first:last]
+        real = param.dtype.type
+        clr = real(lr / (1.0 + (steps[t] - 1.0) * lr_decay))
+        l2 = real(weight_decay)
+        eps_ = real(eps)
+        for i in indices(param.size):
+            g = -grad[i] if maximize else grad[i]
+            if weight_decay != 0:
+                g = g + l2 * param[i]
+            state_sum[i] += g * g
+            param[i] -= clr * g / (np.sqrt(state_sum[i]) + eps_)
 
 
 class Adagrad(Optimizer):
@@ -46,45 +57,37 @@ class Adagrad(Optimizer):
         g_t ← g_t + λ θ_{t-1}                       if weight_decay λ ≠ 0
         s_t ← s_{t-1} + g_t²                        (s_0 = initial_accumulator_value)
         θ_t ← θ_{t-1} - γ̃ g_t / (√s_t + ε)
+
+    ``foreach`` and ``fused`` are accepted and change nothing (minigrad has one implementation).
     """
 
-    state_buffers = {
-        "sum": lambda group, data: np.full_like(data, group["initial_accumulator_value"]),
-    }
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
+                 eps=1e-10, foreach=None, *, maximize=False, differentiable=False,
+                 fused=None):  # fmt: skip
+        defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                        initial_accumulator_value=initial_accumulator_value, eps=eps,
+                        maximize=maximize)  # fmt: skip
+        super().__init__(params, defaults, foreach, fused, differentiable)
 
-    def __init__(
-        self,
-        params,
-        lr=1e-2,
-        lr_decay=0,
-        weight_decay=0,
-        initial_accumulator_value=0,
-        eps=1e-10,
-        maximize=False,
-    ):
-        defaults = dict(
-            lr=lr,
-            lr_decay=lr_decay,
-            weight_decay=weight_decay,
-            initial_accumulator_value=initial_accumulator_value,
-            eps=eps,
-            maximize=maximize,
-        )
-        super().__init__(params, defaults)
-
-    def _check_group(self, group):
-        for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
+    def check_group(self, group):
+        for name in ("lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
             check_non_negative(self._name, name, group[name])
 
-    def _update(self, group, param, grad, state, scalars, step):
-        adagrad_update(
-            param,
-            grad,
-            state["sum"],
-            float(group["lr"]),
-            float(group["lr_decay"]),
-            float(group["weight_decay"]),
-            float(group["eps"]),
-            bool(group["maximize"]),
-            float(step),
+    def init_state(self, group, data):
+        """sum: initial_accumulator_value everywhere, shaped like θ."""
+        value = group["initial_accumulator_value"]
+        return {"sum": np.full(data.shape, value, data.dtype, order=memory_order(data))}
+
+    def update(self, group, batch):
+        """One step of ``adagrad`` (above) for the batch, with this group's settings."""
+        adagrad(
+            params=batch.params,
+            grads=batch.grads,
+            state_sums=batch.state("sum"),
+            steps=batch.steps,
+            lr=float(group["lr"]),
+            lr_decay=float(group["lr_decay"]),
+            weight_decay=float(group["weight_decay"]),
+            eps=float(group["eps"]),
+            maximize=bool(group["maximize"]),
         )

@@ -8,97 +8,81 @@ import math
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
-from minigrad.optim.optimizer import (
-    Optimizer,
-    bias_correction,
-    check_betas,
-    check_non_negative,
-    optional_buffer,
-)
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
+from minigrad.optim.optimizer import Optimizer, check_betas, check_non_negative, zeros_like
 
 
-def adam_update_numpy(
-    param,
-    grad,
-    exp_avg,
-    exp_avg_sq,
-    max_exp_avg_sq,
-    lr,
-    beta1,
-    beta2,
-    weight_decay,
-    step_size,
-    eps_hat,
-    amsgrad,
-    maximize,
-    decoupled,
-):
-    """One Adam step in numpy, in place.
-
-    The bias corrections are folded into two scalars, as in Kingma & Ba's "efficient version":
-    ``step_size = lr √(1-β2^t) / (1-β1^t)`` and ``eps_hat = ε √(1-β2^t)``, because
-    lr m̂ / (√v̂ + ε) = step_size m / (√v + eps_hat): one division per weight instead of three.
-    """
-    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
-    lr, beta1, beta2 = real(lr), real(beta1), real(beta2)
-    weight_decay, step_size, eps_hat = real(weight_decay), real(step_size), real(eps_hat)
-    g = -grad if maximize else grad
-    if weight_decay != 0:
-        if decoupled:
-            param *= 1 - lr * weight_decay  # AdamW: shrink the weights, outside the gradient
-        else:
-            g = g + weight_decay * param  # Adam: the L2 penalty's gradient joins the moments
-    exp_avg[...] = beta1 * exp_avg + (1 - beta1) * g  # first moment: the mean gradient
-    exp_avg_sq[...] = beta2 * exp_avg_sq + (1 - beta2) * g * g  # second moment: mean of g²
-    v = exp_avg_sq
-    if amsgrad:
-        np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)  # the largest v so far
-        v = max_exp_avg_sq
-    param -= step_size * exp_avg / (np.sqrt(v) + eps_hat)
-
-
-@kernel(adam_update_numpy)
-def adam_update(
-    param,
-    grad,
-    exp_avg,
-    exp_avg_sq,
-    max_exp_avg_sq,
-    lr,
-    beta1,
-    beta2,
-    weight_decay,
-    step_size,
-    eps_hat,
-    amsgrad,
-    maximize,
-    decoupled,
-):
-    """One Adam step as a loop over the weights, in place (compiled by numba)."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
-    lr, beta1, beta2 = real(lr), real(beta1), real(beta2)
-    weight_decay, step_size, eps_hat = real(weight_decay), real(step_size), real(eps_hat)
-    one = real(1)  # a bare 1 would be an int64 and promote float32 math to float64
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
+def adam_numpy(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1, beta2,
+               eps, weight_decay, amsgrad, maximize, decoupled):  # fmt: skip
+    """One Adam step in numpy, in place, for each parameter (the kernel's twin)."""
+    for t in range(len(params)):
+        param, exp_avg, exp_avg_sq = params[t], exp_avgs[t], exp_avg_sqs[t]
+        real = param.dtype.type  # float32 weights get float32 arithmetic, as in PyTorch
+        bias_correction1 = 1.0 - beta1 ** steps[t]
+        bias_correction2 = 1.0 - beta2 ** steps[t]
+        # lr m̂/(√v̂ + ε) with m̂ = m/bc1, v̂ = v/bc2 equals step_size m/(√v + eps_hat): one
+        # division per weight (Kingma & Ba's "efficient version"). Constants in double, cast once.
+        step_size = real(lr / bias_correction1 * math.sqrt(bias_correction2))
+        eps_hat = real(eps * math.sqrt(bias_correction2))
+        g = -grads[t] if maximize else grads[t]
         if weight_decay != 0:
             if decoupled:
-                param[i] *= one - lr * weight_decay
+                # AdamW: shrink the weights directly. θ - (γλ)θ, not θ(1 - γλ): 1 - γλ rounded to float32
+                # would lose most digits of a small γλ, a bias that adds up over the steps.
+                param -= real(lr * weight_decay) * param
             else:
-                g = g + weight_decay * param[i]
-        exp_avg[i] = beta1 * exp_avg[i] + (one - beta1) * g
-        exp_avg_sq[i] = beta2 * exp_avg_sq[i] + (one - beta2) * g * g
-        v = exp_avg_sq[i]
+                g = g + real(weight_decay) * param  # Adam: the L2 penalty's gradient
+        exp_avg[...] = real(beta1) * exp_avg + real(1.0 - beta1) * g  # first moment
+        exp_avg_sq[...] = real(beta2) * exp_avg_sq + real(1.0 - beta2) * g * g  # second moment
+        v = exp_avg_sq
         if amsgrad:
-            max_exp_avg_sq[i] = np.maximum(max_exp_avg_sq[i], v)  # np.maximum keeps a nan
-            v = max_exp_avg_sq[i]
-        param[i] -= step_size * exp_avg[i] / (np.sqrt(v) + eps_hat)
+            np.maximum(max_exp_avg_sqs[t], exp_avg_sq, out=max_exp_avg_sqs[t])  # largest v yet
+            v = max_exp_avg_sqs[t]
+        param -= step_size * exp_avg / (np.sqrt(v) + eps_hat)
 
 
-def zeros_like(group, data):
-    """Initial state: zeros shaped like the parameters."""
-    return np.zeros_like(data)
+@kernel(adam_numpy)
+def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1, beta2, eps,
+         weight_decay, amsgrad, maximize, decoupled):  # fmt: skip
+    """One Adam step as a loop over each parameter's weights, in place (compiled by numba)."""
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        exp_avg = exp_avgs[t][first:last]
+        exp_avg_sq = exp_avg_sqs[t][first:last]
+        max_exp_avg_sq = max_exp_avg_sqs[t][first:last]
+        real = param.dtype.type  # float32 weights get float32 arithmetic, as in PyTorch
+        bias_correction1 = 1.0 - beta1 ** steps[t]
+        bias_correction2 = 1.0 - beta2 ** steps[t]
+        step_size = real(lr / bias_correction1 * math.sqrt(bias_correction2))  # see the twin
+        eps_hat = real(eps * math.sqrt(bias_correction2))
+        decay = real(lr * weight_decay)
+        l2 = real(weight_decay)
+        b1 = real(beta1)
+        one_minus_b1 = real(1.0 - beta1)
+        b2 = real(beta2)
+        one_minus_b2 = real(1.0 - beta2)
+        for i in indices(param.size):
+            g = -grad[i] if maximize else grad[i]
+            if weight_decay != 0:
+                if decoupled:
+                    param[i] -= decay * param[i]
+                else:
+                    g = g + l2 * param[i]
+            exp_avg[i] = b1 * exp_avg[i] + one_minus_b1 * g
+            exp_avg_sq[i] = b2 * exp_avg_sq[i] + one_minus_b2 * g * g
+            v = exp_avg_sq[i]
+            if amsgrad:
+                max_exp_avg_sq[i] = np.maximum(max_exp_avg_sq[i], v)  # np.maximum keeps a nan
+                v = max_exp_avg_sq[i]
+            param[i] -= step_size * exp_avg[i] / (np.sqrt(v) + eps_hat)
 
 
 class Adam(Optimizer):
@@ -115,60 +99,44 @@ class Adam(Optimizer):
         θ_t ← θ_{t-1} - γ m̂_t / (√v̂_t + ε)      (γ = lr)
 
     ``decoupled_weight_decay=True`` is AdamW: θ_{t-1} ← θ_{t-1} (1 - γλ) instead of the first line.
+    ``foreach`` and ``fused`` are accepted and change nothing (minigrad has one implementation).
     """
 
-    state_buffers = {
-        "exp_avg": zeros_like,
-        "exp_avg_sq": zeros_like,
-        "max_exp_avg_sq": lambda group, data: np.zeros_like(data) if group["amsgrad"] else None,
-    }
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 amsgrad=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False, fused=None, decoupled_weight_decay=False):  # fmt: skip
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize, decoupled_weight_decay=decoupled_weight_decay)  # fmt: skip
+        super().__init__(params, defaults, foreach, fused, differentiable, capturable)
 
-    def __init__(
-        self,
-        params,
-        lr=1e-3,
-        betas=(0.9, 0.999),
-        eps=1e-8,
-        weight_decay=0,
-        amsgrad=False,
-        *,
-        maximize=False,
-        decoupled_weight_decay=False,
-    ):
-        defaults = dict(
-            lr=lr,
-            betas=betas,
-            eps=eps,
-            weight_decay=weight_decay,
-            amsgrad=amsgrad,
-            maximize=maximize,
-            decoupled_weight_decay=decoupled_weight_decay,
-        )
-        super().__init__(params, defaults)
-
-    def _check_group(self, group):
-        check_non_negative(self._name, "lr", group["lr"])
+    def check_group(self, group):
         check_non_negative(self._name, "eps", group["eps"])
         check_betas(self._name, group["betas"])
         check_non_negative(self._name, "weight_decay", group["weight_decay"])
 
-    def _update(self, group, param, grad, state, scalars, step):
+    def init_state(self, group, data):
+        """exp_avg and exp_avg_sq (and max_exp_avg_sq with amsgrad): zeros shaped like θ."""
+        names = ["exp_avg", "exp_avg_sq"] + ["max_exp_avg_sq"] * bool(group["amsgrad"])
+        return {name: zeros_like(data) for name in names}
+
+    def update(self, group, batch):
+        """One step of ``adam`` (above) for the batch, with this group's settings."""
         beta1, beta2 = group["betas"]
-        lr = float(group["lr"])
-        sqrt_bias_correction2 = math.sqrt(bias_correction(beta2, step))
-        adam_update(
-            param,
-            grad,
-            state["exp_avg"],
-            state["exp_avg_sq"],
-            optional_buffer(self._name, state, "max_exp_avg_sq", param, group["amsgrad"]),
-            float(lr),
-            float(beta1),
-            float(beta2),
-            float(group["weight_decay"]),
-            lr * sqrt_bias_correction2 / bias_correction(beta1, step),
-            group["eps"] * sqrt_bias_correction2,
-            bool(group["amsgrad"]),
-            bool(group["maximize"]),
-            bool(group["decoupled_weight_decay"]),
+        amsgrad = bool(group["amsgrad"])
+        adam(
+            params=batch.params,
+            grads=batch.grads,
+            exp_avgs=batch.state("exp_avg"),
+            exp_avg_sqs=batch.state("exp_avg_sq"),
+            # without amsgrad the kernel never reads this, but numba wants arrays of the same type
+            max_exp_avg_sqs=batch.state("max_exp_avg_sq") if amsgrad else batch.params,
+            steps=batch.steps,
+            lr=float(group["lr"]),
+            beta1=float(beta1),
+            beta2=float(beta2),
+            eps=float(group["eps"]),
+            weight_decay=float(group["weight_decay"]),
+            amsgrad=amsgrad,
+            maximize=bool(group["maximize"]),
+            decoupled=bool(group["decoupled_weight_decay"]),
         )

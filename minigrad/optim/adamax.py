@@ -5,52 +5,57 @@ Layout as in every algorithm file (see sgd.py): numpy twin, numba kernel, optimi
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
-from minigrad.optim.optimizer import (
-    Optimizer,
-    bias_correction,
-    check_betas,
-    check_non_negative,
-)
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
+from minigrad.optim.optimizer import Optimizer, check_betas, check_non_negative, zeros_like
 
 
-def adamax_update_numpy(
-    param, grad, exp_avg, exp_inf, beta1, beta2, eps, weight_decay, step_size, maximize
-):
-    """One Adamax step in numpy, in place. ``step_size = lr / (1 - beta1**t)``."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
-    beta1, beta2, eps, weight_decay = real(beta1), real(beta2), real(eps), real(weight_decay)
-    step_size = real(step_size)
-    g = -grad if maximize else grad
-    if weight_decay != 0:
-        g = g + weight_decay * param
-    exp_avg[...] = beta1 * exp_avg + (1 - beta1) * g
-    # u_t = max(β₂ u_{t-1}, |g_t| + ε): a decaying maximum of |g|, with ε inside (as PyTorch)
-    np.maximum(beta2 * exp_inf, np.abs(g) + eps, out=exp_inf)
-    param -= step_size * exp_avg / exp_inf
-
-
-@kernel(adamax_update_numpy)
-def adamax_update(
-    param, grad, exp_avg, exp_inf, beta1, beta2, eps, weight_decay, step_size, maximize
-):
-    """One Adamax step as a loop over the weights, in place (compiled by numba)."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
-    beta1, beta2, eps, weight_decay = real(beta1), real(beta2), real(eps), real(weight_decay)
-    step_size = real(step_size)
-    one = real(1)  # a bare 1 would be an int64 and promote float32 math to float64
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
+def adamax_numpy(params, grads, exp_avgs, exp_infs, steps, lr, beta1, beta2, eps, weight_decay,
+                 maximize):  # fmt: skip
+    """One Adamax step in numpy, in place, for each parameter (the kernel's twin)."""
+    for t in range(len(params)):
+        param, exp_avg, exp_inf = params[t], exp_avgs[t], exp_infs[t]
+        real = param.dtype.type
+        bias_correction1 = 1.0 - beta1 ** steps[t]
+        g = -grads[t] if maximize else grads[t]
         if weight_decay != 0:
-            g = g + weight_decay * param[i]
-        exp_avg[i] = beta1 * exp_avg[i] + (one - beta1) * g
-        exp_inf[i] = np.maximum(beta2 * exp_inf[i], np.abs(g) + eps)  # np.maximum keeps a nan
-        param[i] -= step_size * exp_avg[i] / exp_inf[i]
+            g = g + real(weight_decay) * param
+        exp_avg[...] = real(beta1) * exp_avg + real(1.0 - beta1) * g
+        # u_t = max(β₂ u_{t-1}, |g_t| + ε): a decaying maximum of |g|, with ε inside (as PyTorch)
+        np.maximum(real(beta2) * exp_inf, np.abs(g) + real(eps), out=exp_inf)
+        param -= real(lr / bias_correction1) * exp_avg / exp_inf
 
 
-def zeros_like(group, data):
-    """Initial state: zeros shaped like the parameters."""
-    return np.zeros_like(data)
+@kernel(adamax_numpy)
+def adamax(params, grads, exp_avgs, exp_infs, steps, lr, beta1, beta2, eps, weight_decay,
+           maximize):  # fmt: skip
+    """One Adamax step as a loop over each parameter's weights, in place (compiled by numba)."""
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        exp_avg = exp_avgs[t][first:last]
+        exp_inf = exp_infs[t][first:last]
+        real = param.dtype.type
+        bias_correction1 = 1.0 - beta1 ** steps[t]
+        step_size = real(lr / bias_correction1)
+        b1 = real(beta1)
+        one_minus_b1 = real(1.0 - beta1)
+        b2 = real(beta2)
+        eps_ = real(eps)
+        l2 = real(weight_decay)
+        for i in indices(param.size):
+            g = -grad[i] if maximize else grad[i]
+            if weight_decay != 0:
+                g = g + l2 * param[i]
+            exp_avg[i] = b1 * exp_avg[i] + one_minus_b1 * g
+            exp_inf[i] = np.maximum(b2 * exp_inf[i], np.abs(g) + eps_)  # np.maximum keeps a nan
+            param[i] -= step_size * exp_avg[i] / exp_inf[i]
 
 
 class Adamax(Optimizer):
@@ -60,40 +65,38 @@ class Adamax(Optimizer):
     m_t ← β₁ m_{t-1} + (1 - β₁) g_t
     u_t ← max(β₂ u_{t-1}, |g_t| + ε)
     θ_t ← θ_{t-1} - γ m_t / ((1 - β₁^t) u_t)    (γ = lr)
+
+    ``foreach`` is accepted and changes nothing (minigrad has one implementation).
     """
 
-    state_buffers = {"exp_avg": zeros_like, "exp_inf": zeros_like}
-
-    def __init__(
-        self,
-        params,
-        lr=2e-3,
-        betas=(0.9, 0.999),
-        eps=1e-8,
-        weight_decay=0,
-        *,
-        maximize=False,
-    ):
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 foreach=None, *, maximize=False, differentiable=False,
+                 capturable=False):  # fmt: skip
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize)
-        super().__init__(params, defaults)
+        super().__init__(params, defaults, foreach, None, differentiable, capturable)
 
-    def _check_group(self, group):
-        check_non_negative(self._name, "lr", group["lr"])
+    def check_group(self, group):
         check_non_negative(self._name, "eps", group["eps"])
         check_betas(self._name, group["betas"])
         check_non_negative(self._name, "weight_decay", group["weight_decay"])
 
-    def _update(self, group, param, grad, state, scalars, step):
+    def init_state(self, group, data):
+        """exp_avg and exp_inf: zeros shaped like θ."""
+        return {"exp_avg": zeros_like(data), "exp_inf": zeros_like(data)}
+
+    def update(self, group, batch):
+        """One step of ``adamax`` (above) for the batch, with this group's settings."""
         beta1, beta2 = group["betas"]
-        adamax_update(
-            param,
-            grad,
-            state["exp_avg"],
-            state["exp_inf"],
-            float(beta1),
-            float(beta2),
-            float(group["eps"]),
-            float(group["weight_decay"]),
-            float(group["lr"] / bias_correction(beta1, step)),
-            bool(group["maximize"]),
+        adamax(
+            params=batch.params,
+            grads=batch.grads,
+            exp_avgs=batch.state("exp_avg"),
+            exp_infs=batch.state("exp_inf"),
+            steps=batch.steps,
+            lr=float(group["lr"]),
+            beta1=float(beta1),
+            beta2=float(beta2),
+            eps=float(group["eps"]),
+            weight_decay=float(group["weight_decay"]),
+            maximize=bool(group["maximize"]),
         )

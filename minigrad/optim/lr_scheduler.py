@@ -31,6 +31,9 @@ __all__ = [
     "ReduceLROnPlateau",
 ]
 
+# The schedulers added after these (warm-up, cyclic, combined) live in files of their own and
+# are imported at the end of this file, so that `lr_scheduler.LinearLR` works as in PyTorch.
+
 
 def _param_groups(optimizer, who):
     """Return ``optimizer.param_groups`` after checking it is a non-empty list of dicts with lr."""
@@ -112,11 +115,20 @@ class LRScheduler:
         """Return the lr of each param group for epoch ``self.last_epoch``."""
         raise NotImplementedError
 
-    def step(self):
-        """Advance one epoch and write the new lr into every param group."""
+    def step(self, epoch=None):
+        """Advance one epoch and write the new lr into every param group.
+
+        ``step(epoch)`` jumps to ``epoch`` instead, using the closed form where the scheduler
+        has one (as PyTorch, which deprecates it; SequentialLR restarts a scheduler with step(0)).
+        """
         self._step_count += 1
-        self.last_epoch += 1
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
+        if epoch is None:
+            self.last_epoch += 1
+            lrs = self.get_lr()
+        else:
+            self.last_epoch = epoch
+            lrs = self._closed_form() if hasattr(self, "_closed_form") else self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, lrs, strict=True):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
@@ -149,6 +161,9 @@ class StepLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
+    def _closed_form(self):
+        return [base * self.gamma ** (self.last_epoch // self.step_size) for base in self.base_lrs]
+
     def get_lr(self):
         """Return each group's lr, multiplied by gamma when last_epoch reaches a new stage."""
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
@@ -175,6 +190,10 @@ class MultiStepLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
+    def _closed_form(self):
+        passed = sum(n for m, n in self.milestones.items() if m <= self.last_epoch)
+        return [base * self.gamma**passed for base in self.base_lrs]
+
     def get_lr(self):
         """Return each group's lr, multiplied by gamma**count when last_epoch is a milestone."""
         count = self.milestones.get(self.last_epoch, 0)
@@ -190,6 +209,9 @@ class ExponentialLR(LRScheduler):
         _check_number("ExponentialLR", "gamma", gamma, 0.0, low_open=True)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
+
+    def _closed_form(self):
+        return [base * self.gamma**self.last_epoch for base in self.base_lrs]
 
     def get_lr(self):
         """Return each group's lr times gamma (unchanged at epoch 0)."""
@@ -215,6 +237,10 @@ class CosineAnnealingLR(LRScheduler):
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
+
+    def _closed_form(self):
+        cosine = (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
+        return [self.eta_min + (base - self.eta_min) * cosine for base in self.base_lrs]
 
     def get_lr(self):
         """Return each group's lr for epoch last_epoch by the cosine recursion."""
@@ -387,3 +413,23 @@ class ReduceLROnPlateau(LRScheduler):
             new_lr = max(old_lr * self.factor, min_lr)
             if old_lr - new_lr > self.eps:
                 group["lr"] = new_lr
+
+
+from minigrad.optim.lr_scheduler_chain import ChainedScheduler, SequentialLR  # noqa: E402
+from minigrad.optim.lr_scheduler_cyclic import (  # noqa: E402
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
+    OneCycleLR,
+)
+from minigrad.optim.lr_scheduler_warmup import ConstantLR, LinearLR, PolynomialLR  # noqa: E402
+
+__all__ += [
+    "LinearLR",
+    "ConstantLR",
+    "PolynomialLR",
+    "OneCycleLR",
+    "CyclicLR",
+    "CosineAnnealingWarmRestarts",
+    "SequentialLR",
+    "ChainedScheduler",
+]

@@ -7,95 +7,84 @@ import math
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
-from minigrad.optim.optimizer import (
-    Optimizer,
-    bias_correction,
-    check_betas,
-    check_non_negative,
-)
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
+from minigrad.optim.optimizer import Optimizer, check_betas, check_non_negative, zeros_like
 
 
-def nadam_update_numpy(
-    param,
-    grad,
-    exp_avg,
-    exp_avg_sq,
-    lr,
-    beta1,
-    beta2,
-    weight_decay,
-    grad_coef,
-    avg_coef,
-    eps_hat,
-    maximize,
-    decoupled,
-):
-    """One NAdam step in numpy, in place.
+def nadam_numpy(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps, lr, beta1, beta2, eps,
+                weight_decay, momentum_decay, maximize, decoupled):  # fmt: skip
+    """One NAdam step in numpy, in place, for each parameter (the kernel's twin).
 
-    ``grad_coef = lr (1 - μ_t) / (1 - Π_{i≤t} μ_i)`` and ``avg_coef = lr μ_{t+1} / (1 - Π_{i≤t+1}
-    μ_i)`` carry the momentum schedule, so the loop only mixes g and m. Both are multiplied by
-    √(1-β2^t), and ``eps_hat = ε √(1-β2^t)``, so that γ m̂ / (√v̂ + ε) needs one division per
-    weight: (grad_coef g + avg_coef m) / (√v + eps_hat).
+    ``mu_products[t]`` is parameter t's Π_{i<t} μ_i on entry and Π_{i≤t} μ_i on return.
     """
-    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
-    lr, beta1, beta2 = real(lr), real(beta1), real(beta2)
-    weight_decay, grad_coef, avg_coef = real(weight_decay), real(grad_coef), real(avg_coef)
-    eps_hat = real(eps_hat)
-    g = -grad if maximize else grad
-    if weight_decay != 0:
-        if decoupled:
-            param *= 1 - lr * weight_decay
-        else:
-            g = g + weight_decay * param
-    exp_avg[...] = beta1 * exp_avg + (1 - beta1) * g
-    exp_avg_sq[...] = beta2 * exp_avg_sq + (1 - beta2) * g * g
-    # the current gradient's share of the Nesterov look-ahead, plus the momentum one step ahead
-    param -= (grad_coef * g + avg_coef * exp_avg) / (np.sqrt(exp_avg_sq) + eps_hat)
-
-
-@kernel(nadam_update_numpy)
-def nadam_update(
-    param,
-    grad,
-    exp_avg,
-    exp_avg_sq,
-    lr,
-    beta1,
-    beta2,
-    weight_decay,
-    grad_coef,
-    avg_coef,
-    eps_hat,
-    maximize,
-    decoupled,
-):
-    """One NAdam step as a loop over the weights, in place (compiled by numba)."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
-    lr, beta1, beta2 = real(lr), real(beta1), real(beta2)
-    weight_decay, grad_coef, avg_coef = real(weight_decay), real(grad_coef), real(avg_coef)
-    eps_hat = real(eps_hat)
-    one = real(1)  # a bare 1 would be an int64 and promote float32 math to float64
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
+    for t in range(len(params)):
+        param, exp_avg, exp_avg_sq = params[t], exp_avgs[t], exp_avg_sqs[t]
+        real = param.dtype.type
+        mu = beta1 * (1.0 - 0.5 * 0.96 ** (steps[t] * momentum_decay))  # μ_t
+        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((steps[t] + 1) * momentum_decay))  # μ_{t+1}
+        mu_products[t] *= mu
+        bias_correction2 = 1.0 - beta2 ** steps[t]
+        # γ m̂/(√v̂ + ε) with m̂ = μ_{t+1} m / (1 - Π_{≤t+1} μ) + (1 - μ_t) g / (1 - Π_{≤t} μ) and
+        # v̂ = v/bc2 equals (grad_coef g + avg_coef m) / (√v + eps_hat): one division per weight.
+        grad_coef = real(lr * (1.0 - mu) / (1.0 - mu_products[t]) * math.sqrt(bias_correction2))
+        avg_coef = real(
+            lr * mu_next / (1.0 - mu_products[t] * mu_next) * math.sqrt(bias_correction2)
+        )
+        eps_hat = real(eps * math.sqrt(bias_correction2))
+        g = -grads[t] if maximize else grads[t]
         if weight_decay != 0:
             if decoupled:
-                param[i] *= one - lr * weight_decay
+                param -= real(lr * weight_decay) * param
             else:
-                g = g + weight_decay * param[i]
-        exp_avg[i] = beta1 * exp_avg[i] + (one - beta1) * g
-        exp_avg_sq[i] = beta2 * exp_avg_sq[i] + (one - beta2) * g * g
-        param[i] -= (grad_coef * g + avg_coef * exp_avg[i]) / (np.sqrt(exp_avg_sq[i]) + eps_hat)
+                g = g + real(weight_decay) * param
+        exp_avg[...] = real(beta1) * exp_avg + real(1.0 - beta1) * g
+        exp_avg_sq[...] = real(beta2) * exp_avg_sq + real(1.0 - beta2) * g * g
+        param -= (grad_coef * g + avg_coef * exp_avg) / (np.sqrt(exp_avg_sq) + eps_hat)
 
 
-def zeros_like(group, data):
-    """Initial state: zeros shaped like the parameters."""
-    return np.zeros_like(data)
-
-
-def momentum_schedule(beta1, momentum_decay, step):
-    """μ_t = β₁ (1 - ½ · 0.96^(t ψ)): NAdam's momentum coefficient at step t (ψ = momentum_decay)."""
-    return beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
+@kernel(nadam_numpy)
+def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps, lr, beta1, beta2, eps,
+          weight_decay, momentum_decay, maximize, decoupled):  # fmt: skip
+    """One NAdam step as a loop over each parameter's weights, in place (compiled by numba)."""
+    for t in range(len(params)):  # Π_{i≤t} μ_i, once per parameter, before its chunks read it
+        mu_products[t] *= beta1 * (1.0 - 0.5 * 0.96 ** (steps[t] * momentum_decay))
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        exp_avg = exp_avgs[t][first:last]
+        exp_avg_sq = exp_avg_sqs[t][first:last]
+        real = param.dtype.type
+        mu = beta1 * (1.0 - 0.5 * 0.96 ** (steps[t] * momentum_decay))
+        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((steps[t] + 1) * momentum_decay))
+        bias_correction2 = 1.0 - beta2 ** steps[t]
+        grad_coef = real(lr * (1.0 - mu) / (1.0 - mu_products[t]) * math.sqrt(bias_correction2))
+        avg_coef = real(
+            lr * mu_next / (1.0 - mu_products[t] * mu_next) * math.sqrt(bias_correction2)
+        )
+        eps_hat = real(eps * math.sqrt(bias_correction2))
+        decay = real(lr * weight_decay)
+        l2 = real(weight_decay)
+        b1 = real(beta1)
+        one_minus_b1 = real(1.0 - beta1)
+        b2 = real(beta2)
+        one_minus_b2 = real(1.0 - beta2)
+        for i in indices(param.size):
+            g = -grad[i] if maximize else grad[i]
+            if weight_decay != 0:
+                if decoupled:
+                    param[i] -= decay * param[i]
+                else:
+                    g = g + l2 * param[i]
+            exp_avg[i] = b1 * exp_avg[i] + one_minus_b1 * g
+            exp_avg_sq[i] = b2 * exp_avg_sq[i] + one_minus_b2 * g * g
+            param[i] -= (grad_coef * g + avg_coef * exp_avg[i]) / (np.sqrt(exp_avg_sq[i]) + eps_hat)
 
 
 class NAdam(Optimizer):
@@ -110,62 +99,46 @@ class NAdam(Optimizer):
         θ_t ← θ_{t-1} - γ m̂_t / (√v̂_t + ε)      (γ = lr)
 
     The running product Π μ_i is kept per parameter as ``state[p]["mu_product"]``.
+    ``foreach`` is accepted and changes nothing (minigrad has one implementation).
     """
 
-    state_buffers = {"exp_avg": zeros_like, "exp_avg_sq": zeros_like}
-    scalar_state = {"mu_product": 1.0}
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
+                 maximize=False, capturable=False, differentiable=False):  # fmt: skip
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        momentum_decay=momentum_decay,
+                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)  # fmt: skip
+        super().__init__(params, defaults, foreach, None, differentiable, capturable)
 
-    def __init__(
-        self,
-        params,
-        lr=2e-3,
-        betas=(0.9, 0.999),
-        eps=1e-8,
-        weight_decay=0,
-        momentum_decay=4e-3,
-        decoupled_weight_decay=False,
-        *,
-        maximize=False,
-    ):
-        defaults = dict(
-            lr=lr,
-            betas=betas,
-            eps=eps,
-            weight_decay=weight_decay,
-            momentum_decay=momentum_decay,
-            decoupled_weight_decay=decoupled_weight_decay,
-            maximize=maximize,
-        )
-        super().__init__(params, defaults)
-
-    def _check_group(self, group):
-        check_non_negative(self._name, "lr", group["lr"])
+    def check_group(self, group):
         check_non_negative(self._name, "eps", group["eps"])
         check_betas(self._name, group["betas"])
         check_non_negative(self._name, "weight_decay", group["weight_decay"])
         check_non_negative(self._name, "momentum_decay", group["momentum_decay"])
 
-    def _update(self, group, param, grad, state, scalars, step):
+    def init_state(self, group, data):
+        """exp_avg and exp_avg_sq: zeros shaped like θ; mu_product, the empty product 1."""
+        return {"exp_avg": zeros_like(data), "exp_avg_sq": zeros_like(data), "mu_product": 1.0}
+
+    def update(self, group, batch):
+        """One step of ``nadam`` (above) for the batch, with this group's settings."""
         beta1, beta2 = group["betas"]
-        lr = float(group["lr"])
-        mu = momentum_schedule(beta1, group["momentum_decay"], step)
-        mu_next = momentum_schedule(beta1, group["momentum_decay"], step + 1)
-        mu_product = scalars["mu_product"]  # one entry per parameter in this call, all equal
-        mu_product *= mu
-        product = float(mu_product[0])
-        sqrt_bias_correction2 = math.sqrt(bias_correction(beta2, step))
-        nadam_update(
-            param,
-            grad,
-            state["exp_avg"],
-            state["exp_avg_sq"],
-            float(lr),
-            float(beta1),
-            float(beta2),
-            float(group["weight_decay"]),
-            lr * (1.0 - mu) / (1.0 - product) * sqrt_bias_correction2,
-            lr * mu_next / (1.0 - product * mu_next) * sqrt_bias_correction2,
-            group["eps"] * sqrt_bias_correction2,
-            bool(group["maximize"]),
-            bool(group["decoupled_weight_decay"]),
+        mu_products = np.array([state["mu_product"] for state in batch.states])
+        nadam(
+            params=batch.params,
+            grads=batch.grads,
+            exp_avgs=batch.state("exp_avg"),
+            exp_avg_sqs=batch.state("exp_avg_sq"),
+            mu_products=mu_products,
+            steps=batch.steps,
+            lr=float(group["lr"]),
+            beta1=float(beta1),
+            beta2=float(beta2),
+            eps=float(group["eps"]),
+            weight_decay=float(group["weight_decay"]),
+            momentum_decay=float(group["momentum_decay"]),
+            maximize=bool(group["maximize"]),
+            decoupled=bool(group["decoupled_weight_decay"]),
         )
+        for state, product in zip(batch.states, mu_products.tolist()):
+            state["mu_product"] = product

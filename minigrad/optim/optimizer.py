@@ -1,25 +1,27 @@
 """The Optimizer base class: param groups, per-parameter state, the step loop and state_dict.
 
 An optimizer sees parameters as objects with two numpy arrays, ``.data`` and ``.grad`` (None when
-there is no gradient), and nothing else of the graph. A subclass supplies only its update rule:
+there is no gradient), and nothing else of the graph. ``step()`` updates each ``p.data`` and each
+state buffer in place: nothing is re-pointed or copied in, so parameters that share memory (a
+weight and its transpose) and arrays a user took from ``p.data`` see every update, as in PyTorch.
 
-- ``state_buffers``: ``{name: init}``, one per-weight state buffer each (e.g. Adam's ``exp_avg``);
-  ``init(group, data)`` returns its initial values for the flat parameter values ``data``, or
-  None when the group's options do not use it (SGD without momentum has no momentum buffer).
-- ``scalar_state``: ``{name: initial value}``, per-parameter numbers besides ``step``.
-- ``_check_group(group)``: raise ValueError for bad hyper-parameters (runs for every group).
-- ``_update(group, param, grad, state, scalars, step)``: call the kernel. ``param``, ``grad`` and
-  each ``state[name]`` are 1-D arrays of one dtype (several parameters end to end, or one);
-  ``scalars[name]`` has one entry per parameter in the call, all equal; ``step`` counts this step
-  (1 on the first).
+The path from ``opt.step()`` to the arithmetic is two calls: ``Optimizer.step`` gathers the
+parameters that have a gradient into ``Batch``es and calls the subclass's ``update(group,
+batch)``, which calls its kernel (e.g. ``Adam.update`` -> ``adam`` in adam.py). A subclass supplies:
+
+- ``init_state(group, data)``: the parameter's state buffers at its first step (``step`` is added);
+- ``update(group, batch)``: call the kernel with the group's settings, arguments by name;
+- ``check_group(group)``: raise ValueError for bad hyper-parameters (runs for every group).
 """
 
-import math
 import numbers
 
 import numpy as np
 
-from minigrad.optim._flat import SUPPORTED_DTYPES, FlatChunk
+SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+# numba compiles a kernel once per length of the tuples it is given: batches of these lengths
+# only (10 parameters -> 8 + 2) cap the compiles at four per kernel and dtype.
+BATCH_LENGTHS = (8, 4, 2, 1)
 
 
 def check_non_negative(owner, name, value):
@@ -42,25 +44,50 @@ def check_betas(owner, betas):
     check_beta(owner, "betas[1]", betas[1])
 
 
-def bias_correction(beta, step):
-    """``1 - beta**step``: how far an exponential average started at zero still is from unbiased."""
-    return 1.0 - math.pow(beta, step)
+def as_lr(owner, lr):
+    """``lr`` as a float: a number, or a 0-d tensor or array (PyTorch accepts a tensor lr)."""
+    value = lr
+    if isinstance(getattr(lr, "data", None), np.ndarray):  # a minigrad Tensor: its array
+        value = lr.data
+    if isinstance(value, np.ndarray):
+        if value.ndim != 0:
+            raise ValueError(
+                f"{owner}: lr must be a number or a 0-d tensor, got shape {value.shape}"
+            )
+        value = float(value)
+    check_non_negative(owner, "lr", value)
+    return value
 
 
-def optional_buffer(owner, state, name, param, needed):
-    """``state[name]`` if the update needs it, else an empty array the kernel never indexes.
+def check_torch_flags(owner, foreach, fused, differentiable, capturable):
+    """Accept PyTorch's implementation switches; refuse the two that would promise something false.
 
-    A buffer is made at a group's first step only if that step's options need it; switching the
-    option on later (e.g. ``amsgrad``) finds no buffer, and must fail here, not index past an end.
+    ``foreach`` and ``fused`` choose between PyTorch's implementations of one rule; minigrad has
+    one (a compiled loop over the group's arrays, like ``fused``), so they change nothing here.
     """
-    if not needed:
-        return param[:0]
-    if name not in state:
+    for name, value in (("foreach", foreach), ("fused", fused)):
+        if value not in (None, True, False):
+            raise TypeError(f"{owner}: {name} must be None, True or False, got {value!r}")
+    if differentiable:
         raise ValueError(
-            f"{owner}: the option that needs state {name!r} was switched on after the first "
-            "step; build a new optimizer (or load a state dict saved with that option on)"
+            f"{owner}: differentiable=True is not supported: minigrad's optimizers update numpy "
+            "arrays in place, outside the autograd graph, so a step cannot be differentiated"
         )
-    return state[name]
+    if capturable:
+        raise ValueError(
+            f"{owner}: capturable=True is not supported: it makes a step safe to record in a CUDA "
+            "graph, and minigrad runs on numpy arrays on the CPU"
+        )
+
+
+def zeros_like(data):
+    """A state buffer for ``data``: zeros with its shape, dtype and memory order (C or Fortran)."""
+    return np.zeros(data.shape, data.dtype, order=memory_order(data))
+
+
+def memory_order(data):
+    """``"F"`` for a Fortran-ordered array (such as a transpose), else ``"C"``."""
+    return "F" if data.flags.f_contiguous and not data.flags.c_contiguous else "C"
 
 
 class IdentityDict:
@@ -96,6 +123,50 @@ class IdentityDict:
         return list(self._items.values())
 
 
+class Batch:
+    """Parameters of one group and dtype that take a step together, as a kernel wants them.
+
+    ``params[i]`` and ``grads[i]`` are 1-D arrays of parameter i's values and gradient, in its
+    memory order; ``params[i]`` is a view of ``p.data`` (written in place) unless ``p.data`` is
+    neither C- nor Fortran-contiguous, in which case it is a copy written back after the kernel.
+    ``steps[i]`` counts parameter i's steps including this one (float64, 1 on the first).
+    """
+
+    def __init__(self, owner, items):
+        self.owner = owner  # the optimizer's name, for error messages
+        self.states = [state for _, _, state in items]
+        self.orders, params, grads, self.copies = [], [], [], []
+        for data, grad, _ in items:
+            order = "C" if data.flags.c_contiguous else memory_order(data)
+            params.append(data.ravel(order))  # a view, unless data is not contiguous at all
+            grads.append(grad.ravel(order))  # a view, or a copy in the parameter's order
+            self.orders.append(order)
+            if order == "C" and not data.flags.c_contiguous:
+                self.copies.append((data, params[-1]))
+        self.params, self.grads = tuple(params), tuple(grads)
+        self.steps = np.array([state["step"] for state in self.states], np.float64)
+
+    def state(self, name):
+        """Each parameter's state buffer ``name`` as a 1-D view, in the parameter's memory order."""
+        try:
+            return tuple(s[name].ravel(o) for s, o in zip(self.states, self.orders))
+        except KeyError:
+            raise ValueError(
+                f"{self.owner}: the option that needs state {name!r} was switched on after the "
+                "first step; build a new optimizer (or load a state dict saved with that option on)"
+            ) from None
+
+    def write_back(self):
+        """Copy the updated values of parameters that could not be viewed back into ``p.data``."""
+        for data, flat in self.copies:
+            data[...] = flat.reshape(data.shape)
+
+
+def describe(array):
+    """``shape (3, 4) and dtype float32``: for error messages."""
+    return f"shape {tuple(array.shape)} and dtype {array.dtype}"
+
+
 class Optimizer:
     """Base class of all optimizers (PyTorch's interface): param groups, state, step, state_dict.
 
@@ -103,14 +174,13 @@ class Optimizer:
     ``"params"`` and any hyper-parameters that override ``defaults`` for that group.
     """
 
-    state_buffers = {}
-    scalar_state = {}
-
-    def __init__(self, params, defaults):
+    def __init__(self, params, defaults, foreach=None, fused=None, differentiable=False,
+                 capturable=False):  # fmt: skip
+        check_torch_flags(type(self).__name__, foreach, fused, differentiable, capturable)
         self.defaults = dict(defaults)
         self.state = IdentityDict()
         self.param_groups = []
-        self._chunks = []  # per param group: its FlatChunks, built at its first step
+        self._layouts = {}  # id(p) -> (shape, dtype) its state buffers were made for
         if hasattr(params, "data"):
             raise TypeError(
                 f"{self._name}: params must be an iterable of parameters or of dicts, "
@@ -138,8 +208,16 @@ class Optimizer:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.defaults.items())
         return f"{self._name}({settings}; {len(self.param_groups)} param group(s))"
 
-    def _check_group(self, group):
+    def check_group(self, group):
         """Raise ValueError for bad hyper-parameters in ``group``; subclasses extend this."""
+
+    def init_state(self, group, data):
+        """The state buffers of a parameter with values ``data`` at its first step."""
+        return {}
+
+    def update(self, group, batch):
+        """One step of the update rule for ``batch``'s parameters (a subclass calls its kernel)."""
+        raise NotImplementedError(f"{self._name} does not define update")
 
     def add_param_group(self, param_group):
         """Add a group of parameters with its own hyper-parameters (others from ``defaults``)."""
@@ -157,21 +235,29 @@ class Optimizer:
         if unknown:
             raise ValueError(f"{self._name}: unknown hyper-parameter(s) {sorted(unknown)}")
         seen = {id(p) for group in self.param_groups for p in group["params"]}
-        for p in params:
-            if not isinstance(getattr(p, "data", None), np.ndarray):
+        first = len(seen)
+        for number, p in enumerate(params, start=first):
+            data = getattr(p, "data", None)
+            if not isinstance(data, np.ndarray):
                 raise TypeError(
                     f"{self._name}: a parameter must have a numpy array .data, got {type(p).__name__}"
                 )
+            if data.dtype not in SUPPORTED_DTYPES:
+                raise TypeError(
+                    f"{self._name}: parameter {number} has dtype {data.dtype}; "
+                    "only float32 and float64 parameters can be optimized"
+                )
             if id(p) in seen:
                 raise ValueError(
-                    f"{self._name}: a parameter of shape {p.data.shape} is listed twice; "
+                    f"{self._name}: a parameter of shape {data.shape} is listed twice; "
                     "each parameter may appear in only one place"
                 )
             seen.add(id(p))
         group = {**self.defaults, **param_group, "params": params}
-        self._check_group(group)
+        if "lr" in group:
+            group["lr"] = as_lr(self._name, group["lr"])
+        self.check_group(group)
         self.param_groups.append(group)
-        self._chunks.append(None)
 
     def zero_grad(self, set_to_none=True):
         """Forget the gradients: set every ``.grad`` to None (default) or fill it with zeros."""
@@ -185,63 +271,75 @@ class Optimizer:
     def step(self, closure=None):
         """Update every parameter that has a gradient; ``closure()`` re-evaluates and returns the loss."""
         loss = None if closure is None else closure()
-        for index, group in enumerate(self.param_groups):
-            for chunk in self._chunks_of(index):
-                self._step_chunk(group, chunk)
+        for group, batch in self._batches():
+            self.update(group, batch)
+            batch.write_back()
         return loss
 
-    def _step_chunk(self, group, chunk):
-        """Update one chunk: one kernel call if it can, else one call per parameter with a grad."""
-        if chunk.in_sync and (chunk.ready_in_buffer() or chunk.collect_grads()):
-            # The common case: one kernel call for the whole chunk.
-            steps = chunk.scalars["step"]
-            steps += 1
-            self._update(group, chunk.data, chunk.grad, chunk.buffers, chunk.scalars, int(steps[0]))
-            return
-        # Some gradients are missing or live outside the flat buffer, or some parameters have
-        # taken fewer steps than others: update the ones that have a gradient one at a time.
-        if not chunk.in_sync:
-            chunk.collect_grads()
-        for grad, (data, _, buffers, scalars) in zip(chunk.grads, chunk.slices):
-            if grad is not None:
-                scalars["step"] += 1
-                self._update(group, data, grad, buffers, scalars, int(scalars["step"][0]))
-        if not chunk.in_sync or any(grad is None for grad in chunk.grads):
-            chunk.resync()
+    def _batches(self):
+        """(group, Batch) pairs covering every parameter with a gradient, in order, per dtype.
 
-    def _chunks_of(self, index):
-        """The FlatChunks of param group ``index`` (one per dtype), built on first use."""
-        if self._chunks[index] is None:
-            self._chunks[index] = self._build_chunks(index)
-        return self._chunks[index]
+        Every gradient is checked before any state changes, so a bad one leaves all as it was.
+        """
+        with_grads = []
+        for group in self.param_groups:
+            by_dtype = {}
+            for p in group["params"]:
+                data, grad = p.data, p.grad
+                if grad is not None:
+                    if (
+                        not isinstance(data, np.ndarray)
+                        or not isinstance(grad, np.ndarray)
+                        or grad.shape != data.shape
+                        or grad.dtype != data.dtype
+                    ):
+                        self._bad_grad(p)
+                    by_dtype.setdefault(data.dtype, []).append((p, data, grad))
+            for dtype, members in by_dtype.items():
+                if dtype not in SUPPORTED_DTYPES:
+                    self._bad_grad(members[0][0])
+                with_grads.append((group, members))
+        batches = []
+        for group, members in with_grads:
+            items = []
+            for p, data, grad in members:
+                state = self.state[p]
+                if not state:  # lazily, as PyTorch: the first step makes the state
+                    state.update(step=0, **self.init_state(group, data))
+                    self._layouts[id(p)] = (data.shape, data.dtype)
+                elif self._layouts[id(p)] != (data.shape, data.dtype):
+                    self._replaced(p)
+                state["step"] += 1
+                items.append((data, grad, state))
+            start = 0
+            for length in BATCH_LENGTHS:
+                while len(items) - start >= length:
+                    batches.append((group, Batch(self._name, items[start : start + length])))
+                    start += length
+        return batches
 
-    def _build_chunks(self, index):
-        group = self.param_groups[index]
-        first = sum(len(g["params"]) for g in self.param_groups[:index])
-        by_dtype = {}
-        for number, p in enumerate(group["params"], start=first):
-            if p.data.dtype not in SUPPORTED_DTYPES:
-                raise TypeError(
-                    f"{self._name}: parameter {number} has dtype {p.data.dtype}; "
-                    "only float32 and float64 parameters can be optimized"
-                )
-            by_dtype.setdefault(p.data.dtype, []).append((number, p))
-        buffer_init = {
-            name: (lambda data, init=init: init(group, data))
-            for name, init in self.state_buffers.items()
-        }
-        chunks = []
-        for members in by_dtype.values():
-            numbers = [number for number, _ in members]
-            params = [p for _, p in members]
-            chunk = FlatChunk(self._name, params, numbers, buffer_init, self.scalar_state)
-            for i, p in enumerate(params):
-                self.state[p] = chunk.state_of(i)
-            chunks.append(chunk)
-        return chunks
+    def _replaced(self, p):
+        shape, dtype = self._layouts[id(p)]
+        raise ValueError(
+            f"{self._name}: parameter {self._number_of(p)} was replaced by an array of "
+            f"{describe(p.data)}; its state was made for shape {shape} and dtype {dtype}"
+        )
 
-    def _update(self, group, param, grad, state, scalars, step):
-        raise NotImplementedError(f"{self._name} does not define _update")
+    def _number_of(self, p):
+        everyone = [q for group in self.param_groups for q in group["params"]]
+        return next(i for i, q in enumerate(everyone) if q is p)
+
+    def _bad_grad(self, p):
+        data, grad, number = p.data, p.grad, self._number_of(p)
+        if not isinstance(data, np.ndarray) or data.dtype not in SUPPORTED_DTYPES:
+            raise ValueError(
+                f"{self._name}: parameter {number} was replaced by an array of "
+                f"{describe(np.asarray(data))}; only float32 and float64 arrays can be optimized"
+            )
+        raise ValueError(
+            f"{self._name}: parameter {number} has {describe(data)} but its grad "
+            f"has {describe(np.asarray(grad))}"
+        )
 
     # --- saving and resuming ---------------------------------------------------------------
 
@@ -270,52 +368,76 @@ class Optimizer:
     def load_state_dict(self, state_dict):
         """Restore hyper-parameters and state saved by ``state_dict()``; training resumes exactly.
 
-        Also accepts the flat form of ``flatten_state_dict`` (what ``minigrad.load`` returns for a
-        file written by ``minigrad.save(flatten_state_dict(opt.state_dict()), path)``).
+        Everything is checked before anything changes: a state dict that does not fit raises and
+        leaves the optimizer as it was. Also accepts the flat form of ``flatten_state_dict`` (what
+        ``minigrad.load`` returns for a file written by
+        ``minigrad.save(flatten_state_dict(opt.state_dict()), path)``).
         """
         if "param_groups" not in state_dict:
             state_dict = unflatten_state_dict(state_dict)
-        saved_groups = state_dict["param_groups"]
-        if len(saved_groups) != len(self.param_groups):
+        saved_groups = state_dict.get("param_groups")
+        if not isinstance(saved_groups, list) or len(saved_groups) != len(self.param_groups):
+            count = len(saved_groups) if isinstance(saved_groups, list) else "no list of"
             raise ValueError(
-                f"{self._name}.load_state_dict: the state dict has {len(saved_groups)} param "
+                f"{self._name}.load_state_dict: the state dict has {count} param "
                 f"group(s), this optimizer has {len(self.param_groups)}"
             )
+        new_groups, new_states = [], []
         for index, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
-            if len(saved["params"]) != len(group["params"]):
+            if len(saved.get("params", [])) != len(group["params"]):
                 raise ValueError(
                     f"{self._name}.load_state_dict: param group {index} has "
-                    f"{len(saved['params'])} parameter(s) in the state dict, "
+                    f"{len(saved.get('params', []))} parameter(s) in the state dict, "
                     f"{len(group['params'])} here"
                 )
-        for group, saved in zip(self.param_groups, saved_groups):
-            group.update({k: v for k, v in saved.items() if k != "params"})
-        saved_state = state_dict["state"]
-        for index, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
-            for chunk in self._chunks_of(index):
-                self._load_chunk(chunk, group, saved, saved_state)
+            merged = {**group, **{k: v for k, v in saved.items() if k != "params"}}
+            merged["params"] = group["params"]
+            unknown = set(merged) - set(self.defaults) - {"params", "param_names", "initial_lr"}
+            if unknown:
+                raise ValueError(
+                    f"{self._name}.load_state_dict: unknown hyper-parameter(s) {sorted(unknown)}"
+                )
+            merged["lr"] = as_lr(self._name, merged["lr"]) if "lr" in merged else None
+            if merged["lr"] is None:
+                del merged["lr"]
+            self.check_group(merged)
+            new_groups.append(merged)
+            for p, number in zip(group["params"], saved["params"]):
+                entry = state_dict.get("state", {}).get(number)
+                if entry is not None:
+                    new_states.append((p, self._loaded_state(merged, p, number, entry)))
+        # Nothing has changed so far; from here on nothing can fail.
+        for group, merged in zip(self.param_groups, new_groups):
+            group.clear()
+            group.update(merged)
+        for p, state in new_states:
+            self.state[p] = state
+            self._layouts[id(p)] = (p.data.shape, p.data.dtype)
 
-    def _load_chunk(self, chunk, group, saved_group, saved_state):
-        position = {id(p): k for k, p in enumerate(group["params"])}
-        for i, p in enumerate(chunk.params):
-            entry = saved_state.get(saved_group["params"][position[id(p)]])
-            if entry is None:
-                continue
-            state = self.state[p]
-            for name, value in entry.items():
-                if name not in state:
-                    raise ValueError(
-                        f"{self._name}.load_state_dict: unknown state {name!r} for "
-                        f"parameter {chunk.indices[i]}"
-                    )
-                value = np.asarray(value)
+    def _loaded_state(self, group, p, number, entry):
+        """A new state for parameter ``p`` holding ``entry``'s values, after checking them."""
+        state = {"step": 0, **self.init_state(group, p.data)}
+        for name, value in entry.items():
+            if name not in state:
+                raise ValueError(
+                    f"{self._name}.load_state_dict: unknown state {name!r} for parameter {number}"
+                )
+            value = np.asarray(value)
+            if isinstance(state[name], np.ndarray):
                 if value.shape != state[name].shape:
                     raise ValueError(
-                        f"{self._name}.load_state_dict: state {name!r} of parameter "
-                        f"{chunk.indices[i]} has shape {value.shape}, expected {state[name].shape}"
+                        f"{self._name}.load_state_dict: state {name!r} of parameter {number} "
+                        f"has shape {value.shape}, expected {state[name].shape}"
                     )
                 state[name][...] = value
-        chunk.resync()
+            elif value.ndim != 0:
+                raise ValueError(
+                    f"{self._name}.load_state_dict: state {name!r} of parameter {number} must "
+                    f"be a number, got an array of shape {value.shape}"
+                )
+            else:
+                state[name] = type(state[name])(value)
+        return state
 
 
 def flatten_state_dict(state_dict):

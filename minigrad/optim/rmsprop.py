@@ -5,80 +5,76 @@ Same layout as every algorithm file (see ``sgd.py``): numpy twin, numba loop, op
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
-from minigrad.optim.optimizer import Optimizer, check_non_negative, optional_buffer
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
+from minigrad.optim.optimizer import Optimizer, check_non_negative, zeros_like
 
 
-def rmsprop_update_numpy(
-    param,
-    grad,
-    square_avg,
-    grad_avg,
-    momentum_buffer,
-    lr,
-    alpha,
-    eps,
-    weight_decay,
-    momentum,
-    centered,
-    maximize,
-):
-    """One RMSprop step in numpy, in place. ``grad_avg`` is used only if centered,
-    ``momentum_buffer`` only if momentum > 0."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
-    lr, alpha, eps = real(lr), real(alpha), real(eps)
-    weight_decay, momentum, one = real(weight_decay), real(momentum), real(1)
-    g = -grad if maximize else grad
-    if weight_decay != 0:
-        g = g + weight_decay * param
-    square_avg[...] = alpha * square_avg + (one - alpha) * g * g  # forgets: unlike Adagrad's sum
-    if centered:
-        grad_avg[...] = alpha * grad_avg + (one - alpha) * g
-        # E[g²] - E[g]² estimates the gradient's variance rather than its raw second moment.
-        denom = np.sqrt(square_avg - grad_avg * grad_avg) + eps
-    else:
-        denom = np.sqrt(square_avg) + eps
-    if momentum > 0:
-        momentum_buffer[...] = momentum * momentum_buffer + g / denom
-        param -= lr * momentum_buffer
-    else:
-        param -= lr * g / denom
+def rmsprop_numpy(params, grads, square_avgs, grad_avgs, momentum_buffers, lr, alpha, eps,
+                  weight_decay, momentum, centered, maximize):  # fmt: skip
+    """One RMSprop step in numpy, in place, for each parameter (the kernel's twin).
 
-
-@kernel(rmsprop_update_numpy)
-def rmsprop_update(
-    param,
-    grad,
-    square_avg,
-    grad_avg,
-    momentum_buffer,
-    lr,
-    alpha,
-    eps,
-    weight_decay,
-    momentum,
-    centered,
-    maximize,
-):
-    """One RMSprop step as a loop over the weights, in place (compiled by numba)."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
-    lr, alpha, eps = real(lr), real(alpha), real(eps)
-    weight_decay, momentum, one = real(weight_decay), real(momentum), real(1)
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
+    ``grad_avgs`` is read only if centered, ``momentum_buffers`` only if momentum > 0."""
+    for t in range(len(params)):
+        param, square_avg = params[t], square_avgs[t]
+        real = param.dtype.type
+        g = -grads[t] if maximize else grads[t]
         if weight_decay != 0:
-            g = g + weight_decay * param[i]
-        square_avg[i] = alpha * square_avg[i] + (one - alpha) * g * g
+            g = g + real(weight_decay) * param
+        square_avg[...] = real(alpha) * square_avg + real(1.0 - alpha) * g * g  # forgets: not a sum
         if centered:
-            grad_avg[i] = alpha * grad_avg[i] + (one - alpha) * g
-            denom = np.sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]) + eps
+            grad_avg = grad_avgs[t]
+            grad_avg[...] = real(alpha) * grad_avg + real(1.0 - alpha) * g
+            # E[g²] - E[g]² estimates the gradient's variance rather than its raw second moment.
+            denom = np.sqrt(square_avg - grad_avg * grad_avg) + real(eps)
         else:
-            denom = np.sqrt(square_avg[i]) + eps
+            denom = np.sqrt(square_avg) + real(eps)
         if momentum > 0:
-            momentum_buffer[i] = momentum * momentum_buffer[i] + g / denom
-            param[i] -= lr * momentum_buffer[i]
+            buf = momentum_buffers[t]
+            buf[...] = real(momentum) * buf + g / denom
+            param -= real(lr) * buf
         else:
-            param[i] -= lr * g / denom
+            param -= real(lr) * g / denom
+
+
+@kernel(rmsprop_numpy)
+def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffers, lr, alpha, eps, weight_decay,
+            momentum, centered, maximize):  # fmt: skip
+    """One RMSprop step as a loop over each parameter's weights, in place (compiled by numba)."""
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        square_avg = square_avgs[t][first:last]
+        grad_avg = grad_avgs[t][first:last]
+        buf = momentum_buffers[t][first:last]
+        real = param.dtype.type
+        lr_ = real(lr)
+        a = real(alpha)
+        one_minus_a = real(1.0 - alpha)
+        eps_ = real(eps)
+        l2 = real(weight_decay)
+        mu = real(momentum)
+        for i in indices(param.size):
+            g = -grad[i] if maximize else grad[i]
+            if weight_decay != 0:
+                g = g + l2 * param[i]
+            square_avg[i] = a * square_avg[i] + one_minus_a * g * g
+            if centered:
+                grad_avg[i] = a * grad_avg[i] + one_minus_a * g
+                denom = np.sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]) + eps_
+            else:
+                denom = np.sqrt(square_avg[i]) + eps_
+            if momentum > 0:
+                buf[i] = mu * buf[i] + g / denom
+                param[i] -= lr_ * buf[i]
+            else:
+                param[i] -= lr_ * g / denom
 
 
 class RMSprop(Optimizer):
@@ -94,55 +90,43 @@ class RMSprop(Optimizer):
         else:               θ_t ← θ_{t-1} - γ g_t / (√ṽ_t + ε)
 
     ε is added after the square root (TensorFlow adds it inside). As in PyTorch the state holds
-    ``momentum_buffer`` only if momentum > 0 and ``grad_avg`` only if centered.
+    ``momentum_buffer`` only if momentum > 0 and ``grad_avg`` only if centered. ``foreach`` is
+    accepted and changes nothing (minigrad has one implementation).
     """
 
-    state_buffers = {
-        "square_avg": lambda group, data: np.zeros_like(data),
-        "momentum_buffer": lambda group, data: np.zeros_like(data) if group["momentum"] else None,
-        "grad_avg": lambda group, data: np.zeros_like(data) if group["centered"] else None,
-    }
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
+                 centered=False, capturable=False, foreach=None, maximize=False,
+                 differentiable=False):  # fmt: skip
+        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
+                        centered=centered, maximize=maximize)  # fmt: skip
+        super().__init__(params, defaults, foreach, None, differentiable, capturable)
 
-    def __init__(
-        self,
-        params,
-        lr=1e-2,
-        alpha=0.99,
-        eps=1e-8,
-        weight_decay=0,
-        momentum=0,
-        centered=False,
-        maximize=False,
-    ):
-        defaults = dict(
-            lr=lr,
-            alpha=alpha,
-            eps=eps,
-            weight_decay=weight_decay,
-            momentum=momentum,
-            centered=centered,
-            maximize=maximize,
-        )
-        super().__init__(params, defaults)
-
-    def _check_group(self, group):
-        for name in ("lr", "eps", "weight_decay", "momentum"):
+    def check_group(self, group):
+        for name in ("eps", "weight_decay", "momentum"):
             check_non_negative(self._name, name, group[name])
         if not 0 <= group["alpha"] <= 1:
             raise ValueError(f"{self._name}: alpha must be in [0, 1], got {group['alpha']!r}")
 
-    def _update(self, group, param, grad, state, scalars, step):
-        rmsprop_update(
-            param,
-            grad,
-            state["square_avg"],
-            optional_buffer(self._name, state, "grad_avg", param, bool(group["centered"])),
-            optional_buffer(self._name, state, "momentum_buffer", param, group["momentum"] > 0),
-            float(group["lr"]),
-            float(group["alpha"]),
-            float(group["eps"]),
-            float(group["weight_decay"]),
-            float(group["momentum"]),
-            bool(group["centered"]),
-            bool(group["maximize"]),
+    def init_state(self, group, data):
+        """square_avg; momentum_buffer with momentum; grad_avg if centered: zeros shaped like θ."""
+        names = ["square_avg"] + ["momentum_buffer"] * (group["momentum"] > 0)
+        return {name: zeros_like(data) for name in names + ["grad_avg"] * bool(group["centered"])}
+
+    def update(self, group, batch):
+        """One step of ``rmsprop`` (above) for the batch, with this group's settings."""
+        centered, momentum = bool(group["centered"]), float(group["momentum"])
+        rmsprop(
+            params=batch.params,
+            grads=batch.grads,
+            square_avgs=batch.state("square_avg"),
+            # the kernel reads these only if centered / with momentum (else any arrays will do)
+            grad_avgs=batch.state("grad_avg") if centered else batch.params,
+            momentum_buffers=batch.state("momentum_buffer") if momentum > 0 else batch.params,
+            lr=float(group["lr"]),
+            alpha=float(group["alpha"]),
+            eps=float(group["eps"]),
+            weight_decay=float(group["weight_decay"]),
+            momentum=momentum,
+            centered=centered,
+            maximize=bool(group["maximize"]),
         )

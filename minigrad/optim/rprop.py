@@ -5,53 +5,74 @@ Same layout as every algorithm file (see ``sgd.py``): numpy twin, numba loop, op
 
 import numpy as np
 
-from minigrad.optim._jit import kernel, prange
-from minigrad.optim.optimizer import Optimizer, check_non_negative
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
+from minigrad.optim.optimizer import Optimizer, memory_order, zeros_like
 
 
-def rprop_update_numpy(
-    param, grad, prev, step_size, etaminus, etaplus, step_size_min, step_size_max, maximize
-):
-    """One Rprop step in numpy, in place. ``prev`` holds the previous (possibly zeroed) gradient."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
-    etaminus, etaplus = real(etaminus), real(etaplus)
-    step_size_min, step_size_max = real(step_size_min), real(step_size_max)
-    zero, one = real(0), real(1)
-    g = -grad if maximize else grad
-    agreement = g * prev  # > 0: same sign as last step; < 0: the sign flipped, we overshot
-    factor = np.where(agreement > 0, etaplus, np.where(agreement < 0, etaminus, one))
-    # Clamped on every step, even when the factor is 1 (so an initial lr outside the range is
-    # pulled into it on the first step), as PyTorch does.
-    step_size[...] = np.minimum(np.maximum(step_size * factor, step_size_min), step_size_max)
-    # After a sign flip the weight does not move, and the zero stored in prev makes the next step
-    # count as "no information" rather than as a second flip.
-    g = np.where(agreement < 0, zero, g)
-    param -= step_size * np.sign(g)
-    prev[...] = g
+def sign(x):
+    """-1, 0 or 1 by the sign of ``x``, and 0 for nan, as torch.sign (numpy's sign(nan) is nan)."""
+    return (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
 
 
-@kernel(rprop_update_numpy)
-def rprop_update(
-    param, grad, prev, step_size, etaminus, etaplus, step_size_min, step_size_max, maximize
-):
-    """One Rprop step as a loop over the weights, in place (compiled by numba)."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
-    etaminus, etaplus = real(etaminus), real(etaplus)
-    step_size_min, step_size_max = real(step_size_min), real(step_size_max)
-    zero, one = real(0), real(1)  # bare literals would promote the arithmetic to float64
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
-        agreement = g * prev[i]
-        if agreement > 0:
-            factor = etaplus
-        elif agreement < 0:
-            factor = etaminus
-            g = zero
-        else:
-            factor = one
-        step_size[i] = min(max(step_size[i] * factor, step_size_min), step_size_max)
-        param[i] -= step_size[i] * np.sign(g)
-        prev[i] = g
+def rprop_numpy(params, grads, prevs, step_sizes, etaminus, etaplus, step_size_min, step_size_max,
+                maximize):  # fmt: skip
+    """One Rprop step in numpy, in place, for each parameter (the kernel's twin).
+
+    ``prevs[t]`` holds the previous (possibly zeroed) gradient."""
+    for t in range(len(params)):
+        param, prev, step_size = params[t], prevs[t], step_sizes[t]
+        real = param.dtype.type
+        g = -grads[t] if maximize else grads[t]
+        agreement = g * prev  # > 0: same sign as last step; < 0: the sign flipped, we overshot
+        factor = np.where(agreement > 0, real(etaplus), np.where(agreement < 0, real(etaminus), 1))
+        # Clamped on every step, even when the factor is 1 (so an initial lr outside the range is
+        # pulled into it on the first step), as PyTorch does.
+        np.clip(step_size * factor, real(step_size_min), real(step_size_max), out=step_size)
+        # After a sign flip the weight does not move, and the zero stored in prev makes the next
+        # step count as "no information" rather than as a second flip.
+        g = np.where(agreement < 0, real(0), g)
+        param -= step_size * sign(g)  # a nan gradient has sign 0: that weight does not move
+        prev[...] = g
+
+
+@kernel(rprop_numpy)
+def rprop(params, grads, prevs, step_sizes, etaminus, etaplus, step_size_min, step_size_max,
+          maximize):  # fmt: skip
+    """One Rprop step as a loop over each parameter's weights, in place (compiled by numba)."""
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        prev = prevs[t][first:last]
+        step_size = step_sizes[t][first:last]
+        real = param.dtype.type
+        down = real(etaminus)
+        up = real(etaplus)
+        smallest = real(step_size_min)
+        largest = real(step_size_max)
+        zero, one = real(0), real(1)  # bare literals would promote the arithmetic to float64
+        for i in indices(param.size):
+            g = -grad[i] if maximize else grad[i]
+            agreement = g * prev[i]
+            if agreement > zero:
+                factor = up
+            elif agreement < zero:
+                factor = down
+                g = zero
+            else:  # zero, or nan (a nan gradient): keep the step size
+                factor = one
+            step_size[i] = min(max(step_size[i] * factor, smallest), largest)
+            if g > zero:
+                param[i] -= step_size[i]
+            elif g < zero:
+                param[i] += step_size[i]
+            prev[i] = g
 
 
 class Rprop(Optimizer):
@@ -66,20 +87,18 @@ class Rprop(Optimizer):
         g_prev ← g_t
 
     The gradient's size is never used, only its sign; so Rprop suits full-batch training, where
-    the sign is reliable. As in PyTorch the step size is clamped to [Γ_min, Γ_max] on every step.
+    the sign is reliable. As in PyTorch the step size is clamped to [Γ_min, Γ_max] on every step,
+    and sign(nan) = 0: a weight whose gradient is nan does not move.
+    ``foreach`` is accepted and changes nothing (minigrad has one implementation).
     """
 
-    state_buffers = {
-        "prev": lambda group, data: np.zeros_like(data),
-        "step_size": lambda group, data: np.full_like(data, group["lr"]),
-    }
-
-    def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), maximize=False):
+    def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
+                 capturable=False, foreach=None, maximize=False,
+                 differentiable=False):  # fmt: skip
         defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, maximize=maximize)
-        super().__init__(params, defaults)
+        super().__init__(params, defaults, foreach, None, differentiable, capturable)
 
-    def _check_group(self, group):
-        check_non_negative(self._name, "lr", group["lr"])
+    def check_group(self, group):
         etas = group["etas"]
         if not (isinstance(etas, (tuple, list)) and len(etas) == 2 and 0 < etas[0] < 1 < etas[1]):
             raise ValueError(
@@ -92,17 +111,23 @@ class Rprop(Optimizer):
                 f"{self._name}: step_sizes must be (min, max) with 0 <= min <= max, got {sizes!r}"
             )
 
-    def _update(self, group, param, grad, state, scalars, step):
+    def init_state(self, group, data):
+        """prev: zeros; step_size: lr everywhere; both shaped like θ."""
+        step_size = np.full(data.shape, group["lr"], data.dtype, order=memory_order(data))
+        return {"prev": zeros_like(data), "step_size": step_size}
+
+    def update(self, group, batch):
+        """One step of ``rprop`` (above) for the batch, with this group's settings."""
         etaminus, etaplus = group["etas"]
         step_size_min, step_size_max = group["step_sizes"]
-        rprop_update(
-            param,
-            grad,
-            state["prev"],
-            state["step_size"],
-            float(etaminus),
-            float(etaplus),
-            float(step_size_min),
-            float(step_size_max),
-            bool(group["maximize"]),
+        rprop(
+            params=batch.params,
+            grads=batch.grads,
+            prevs=batch.state("prev"),
+            step_sizes=batch.state("step_size"),
+            etaminus=float(etaminus),
+            etaplus=float(etaplus),
+            step_size_min=float(step_size_min),
+            step_size_max=float(step_size_max),
+            maximize=bool(group["maximize"]),
         )

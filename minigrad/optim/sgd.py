@@ -2,66 +2,76 @@
 
 Every algorithm file in minigrad.optim has the same three parts, in this order:
 
-1. ``<name>_update_numpy``: the numpy twin, the update rule in vectorised numpy. Read this first.
-2. ``<name>_update``: the same rule as a plain loop over the weights, compiled by numba on first
-   use (``@kernel(twin)``, see ``_jit.py``). Pure: flat 1-D arrays updated in place, scalar
-   hyper-parameters, no objects, no allocation. A test holds it equal to the twin. Loop with
-   ``prange`` (the iterations are independent; ``_jit.py`` explains when it runs in parallel).
-   Float32 parameters get float32 arithmetic (as in PyTorch; 2-3x faster than float64): the
-   class passes Python floats (cheap: making a numpy float32 scalar costs ~0.5 us, measured),
-   the kernel (and its twin) converts them once, ``lr = real(lr)`` with ``real =
-   param.dtype.type``, and the loop has no bare numeric literal (``one = real(1)``: a literal is
-   float64 or int64 and would promote the whole expression to float64).
-3. The optimizer class: constructor (torch.optim's signature and defaults, checks), the per-weight
-   state it needs, and ``_update``, which turns the group's settings into kernel arguments.
+1. ``<name>_numpy``: the numpy twin, the update rule in vectorised numpy. Read this first.
+2. ``<name>``: the same rule as plain loops, compiled by numba on first use (``@kernel(twin)``,
+   see ``_jit.py``). It takes tuples of 1-D arrays, one entry per parameter (``params[t]``,
+   ``grads[t]``, each state buffer), updates them in place, and loops over the parameters, then
+   over each one's weights (``prange``: the iterations are independent). One call per batch of
+   parameters instead of one per parameter, because a compiled call costs about a microsecond
+   whatever its size. Scalar constants such as ``1 - beta`` are formed in double precision and
+   cast once to the weights' dtype (``real = param.dtype.type``): float32 weights get float32
+   arithmetic as in PyTorch, without the bias a constant rounded in float32 would add. The loop
+   has no bare numeric literal (a literal is float64 or int64 and would promote it to float64),
+   and one assignment per line: numba 0.68's parallel compile lost the writes to arrays
+   unpacked as ``param, grad = params[t], grads[t]`` (tests/test_optim_design.py catches it).
+3. The optimizer class: constructor (torch.optim's signature and defaults, checks), the state
+   each parameter needs (``init_state``), and ``update``, which calls the kernel by keyword.
 """
 
-import numpy as np
-
-from minigrad.optim._jit import kernel, prange
-from minigrad.optim.optimizer import Optimizer, check_non_negative, optional_buffer
+from minigrad.optim._jit import indices, kernel, prange, weight_chunks
+from minigrad.optim.optimizer import Optimizer, check_non_negative, zeros_like
 
 
-def sgd_update_numpy(
-    param, grad, momentum_buffer, lr, momentum, dampening, weight_decay, nesterov, maximize, first
-):
-    """One SGD step in numpy, in place. ``first``: this is the parameter's first step."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype, as in the kernel
-    lr, momentum = real(lr), real(momentum)
-    dampening, weight_decay = real(dampening), real(weight_decay)
-    one = real(1)
-    g = -grad if maximize else grad
-    if weight_decay != 0:
-        g = g + weight_decay * param  # the gradient of the L2 penalty (weight_decay / 2) |param|^2
-    if momentum != 0:
-        if first:
-            momentum_buffer[...] = g  # PyTorch starts the buffer at the gradient, not at zero
-        else:
-            momentum_buffer[...] = momentum * momentum_buffer + (one - dampening) * g
-        g = g + momentum * momentum_buffer if nesterov else momentum_buffer
-    param -= lr * g
-
-
-@kernel(sgd_update_numpy)
-def sgd_update(
-    param, grad, momentum_buffer, lr, momentum, dampening, weight_decay, nesterov, maximize, first
-):
-    """One SGD step as a loop over the weights, in place (compiled by numba)."""
-    real = param.dtype.type  # the arithmetic in the parameters' dtype: float32 stays float32
-    lr, momentum = real(lr), real(momentum)
-    dampening, weight_decay = real(dampening), real(weight_decay)
-    one = real(1)
-    for i in prange(param.size):
-        g = -grad[i] if maximize else grad[i]
+def sgd_numpy(params, grads, momentum_buffers, steps, lr, momentum, dampening, weight_decay,
+              nesterov, maximize):  # fmt: skip
+    """One SGD step in numpy, in place, for each parameter (the kernel's twin)."""
+    for t in range(len(params)):
+        param, buf = params[t], momentum_buffers[t]
+        real = param.dtype.type
+        g = -grads[t] if maximize else grads[t]
         if weight_decay != 0:
-            g = g + weight_decay * param[i]
+            g = g + real(weight_decay) * param  # the gradient of (λ/2) |θ|²
         if momentum != 0:
-            if first:
-                momentum_buffer[i] = g
+            if steps[t] == 1:
+                buf[...] = g  # PyTorch starts the buffer at the gradient, not at zero
             else:
-                momentum_buffer[i] = momentum * momentum_buffer[i] + (one - dampening) * g
-            g = g + momentum * momentum_buffer[i] if nesterov else momentum_buffer[i]
-        param[i] -= lr * g
+                buf[...] = real(momentum) * buf + real(1.0 - dampening) * g
+            g = g + real(momentum) * buf if nesterov else buf
+        param -= real(lr) * g
+
+
+@kernel(sgd_numpy)
+def sgd(params, grads, momentum_buffers, steps, lr, momentum, dampening, weight_decay, nesterov,
+        maximize):  # fmt: skip
+    """One SGD step as a loop over each parameter's weights, in place (compiled by numba)."""
+    chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
+    tensor = chunks[0]
+    start = chunks[1]
+    stop = chunks[2]
+    for c in prange(len(tensor)):
+        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
+        first = start[c]
+        last = stop[c]
+        param = params[t][first:last]
+        grad = grads[t][first:last]
+        buf = momentum_buffers[t][first:last]
+        real = param.dtype.type
+        lr_ = real(lr)
+        mu = real(momentum)
+        l2 = real(weight_decay)
+        one_minus_tau = real(1.0 - dampening)
+        first_step = steps[t] == 1
+        for i in indices(param.size):
+            g = -grad[i] if maximize else grad[i]
+            if weight_decay != 0:
+                g = g + l2 * param[i]
+            if momentum != 0:
+                if first_step:
+                    buf[i] = g
+                else:
+                    buf[i] = mu * buf[i] + one_minus_tau * g
+                g = g + mu * buf[i] if nesterov else buf[i]
+            param[i] -= lr_ * g
 
 
 class SGD(Optimizer):
@@ -74,35 +84,18 @@ class SGD(Optimizer):
         b_t ← μ b_{t-1} + (1 - τ) g_t              on later steps (τ = dampening)
         g_t ← g_t + μ b_t   (nesterov)   or   g_t ← b_t
         θ_t ← θ_{t-1} - γ g_t                      (γ = lr)
+
+    ``foreach`` and ``fused`` are accepted and change nothing (minigrad has one implementation).
     """
 
-    state_buffers = {
-        "momentum_buffer": lambda group, data: np.zeros_like(data) if group["momentum"] else None
-    }
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
+                 *, maximize=False, foreach=None, differentiable=False, fused=None):  # fmt: skip
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                        nesterov=nesterov, maximize=maximize)  # fmt: skip
+        super().__init__(params, defaults, foreach, fused, differentiable)
 
-    def __init__(
-        self,
-        params,
-        lr=1e-3,
-        momentum=0,
-        dampening=0,
-        weight_decay=0,
-        nesterov=False,
-        *,
-        maximize=False,
-    ):
-        defaults = dict(
-            lr=lr,
-            momentum=momentum,
-            dampening=dampening,
-            weight_decay=weight_decay,
-            nesterov=nesterov,
-            maximize=maximize,
-        )
-        super().__init__(params, defaults)
-
-    def _check_group(self, group):
-        for name in ("lr", "momentum", "dampening", "weight_decay"):
+    def check_group(self, group):
+        for name in ("momentum", "dampening", "weight_decay"):
             check_non_negative(self._name, name, group[name])
         if group["nesterov"] and (group["momentum"] == 0 or group["dampening"] != 0):
             raise ValueError(
@@ -110,16 +103,23 @@ class SGD(Optimizer):
                 f"momentum={group['momentum']!r}, dampening={group['dampening']!r}"
             )
 
-    def _update(self, group, param, grad, state, scalars, step):
-        sgd_update(
-            param,
-            grad,
-            optional_buffer(self._name, state, "momentum_buffer", param, group["momentum"] != 0),
-            float(group["lr"]),
-            float(group["momentum"]),
-            float(group["dampening"]),
-            float(group["weight_decay"]),
-            bool(group["nesterov"]),
-            bool(group["maximize"]),
-            step == 1,
+    def init_state(self, group, data):
+        """momentum_buffer (only with momentum): zeros shaped like θ, set to g at the first step."""
+        return {"momentum_buffer": zeros_like(data)} if group["momentum"] != 0 else {}
+
+    def update(self, group, batch):
+        """One step of ``sgd`` (above) for the batch, with this group's settings."""
+        momentum = float(group["momentum"])
+        sgd(
+            params=batch.params,
+            grads=batch.grads,
+            # without momentum the kernel never reads this, but numba wants arrays of one type
+            momentum_buffers=batch.state("momentum_buffer") if momentum else batch.params,
+            steps=batch.steps,
+            lr=float(group["lr"]),
+            momentum=momentum,
+            dampening=float(group["dampening"]),
+            weight_decay=float(group["weight_decay"]),
+            nesterov=bool(group["nesterov"]),
+            maximize=bool(group["maximize"]),
         )

@@ -112,7 +112,7 @@ plt.show()
 # Nesterov, `maximize`, and the momentum buffer you are about to write.
 
 # %%
-print(inspect.getsource(mg.optim.sgd.sgd_update_numpy))
+print(inspect.getsource(mg.optim.sgd.sgd_numpy))
 
 # %% [markdown]
 # The docstring of each class gives the rule as equations, in PyTorch's notation:
