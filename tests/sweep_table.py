@@ -44,6 +44,7 @@ class Entry:
     domain: tuple = (floats(-3, 3),)  # per input: where finite differences mean something
     differentiable: tuple = ()  # positions of inputs that get a gradient (default: all)
     params: dict = field(default_factory=dict)
+    distinct: bool = False  # finite differences need inputs without ties (the max's kink)
 
 
 def sign(x):
@@ -190,9 +191,9 @@ ENTRIES = [
     Entry("mean", lambda a, **p: mg.mean(a, **p), lambda a, **p: np.mean(a, **p), mean_vjp, "reduce"),
     Entry("mean_method", lambda a, **p: a.mean(**p), lambda a, **p: np.mean(a, **p), mean_vjp, "reduce"),
     Entry("max", lambda a, **p: mg.max(a, **p), lambda a, **p: np.max(a, **p), max_vjp, "reduce_nonempty",
-          domain=(grid(),)),
+          domain=(grid(),), distinct=True),
     Entry("max_method", lambda a, **p: a.max(**p), lambda a, **p: np.max(a, **p), max_vjp,
-          "reduce_nonempty", domain=(grid(),)),
+          "reduce_nonempty", domain=(grid(),), distinct=True),
     Entry("softmax", lambda a, **p: mg.softmax(a, **p), softmax_ref,
           lambda g, o, a, axis=-1: (o * (g - np.sum(g * o, axis=axis, keepdims=True)),), "softmax"),
     Entry("log_softmax", lambda a, **p: mg.log_softmax(a, **p), log_softmax_ref,
