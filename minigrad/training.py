@@ -13,7 +13,7 @@ import time
 from numbers import Integral
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in Jupyter, and warns without them
 
 from .optim.lr_scheduler import ReduceLROnPlateau
 from .tensor import Tensor, no_grad
