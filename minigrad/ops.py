@@ -250,15 +250,17 @@ def pow(a, exponent):
     """
 
     def vjp(g, out, a, exponent):
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if isinstance(exponent, (int, float)):  # constant exponent: the common case, x ** 2
                 grad_a = _zeros_like(a) if exponent == 0 else g * exponent * a ** (exponent - 1)
                 return grad_a, None
             # a ** 0 is 1 for every a, so no gradient, also where the formula reads 0 * inf or
-            # 0 * NaN (a = 0, inf, NaN); elsewhere the formula is kept: its own derivative in e is
+            # 0 * NaN (a = 0, inf, NaN, subnormal); elsewhere the formula is kept: its own derivative in e is
             # not 0. d/de = a**e * log(a) is NaN for a < 0 (not real), 0 at a == 0 with e >= 0.
-            base = _unwrap(a)
-            no_gradient = (_unwrap(exponent) == 0) & ~(np.isfinite(base) & (base != 0))
+            # A subnormal base counts too: a ** -1 overflows to inf there (found by tests/test_sweep.py).
+            base, e = _unwrap(a), _unwrap(exponent)
+            formula_finite = np.isfinite(base) & (base != 0) & np.isfinite(base ** (e - 1))
+            no_gradient = (e == 0) & ~formula_finite
             grad_a = _where(no_gradient, 0, g * exponent * a ** (exponent - 1))
             zero_base = (_unwrap(a) == 0) & (_unwrap(exponent) >= 0)
             grad_exponent = _where(zero_base, 0, g * out * _log(a))

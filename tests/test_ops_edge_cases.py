@@ -49,3 +49,14 @@ def test_the_gradient_of_an_empty_mean_is_empty_and_quiet():
 def test_a_loss_over_an_empty_batch_is_nan_not_zero():
     empty = mg.tensor(np.zeros((0, 1), np.float32))
     assert np.isnan(mg.nn.functional.mse_loss(empty, np.zeros((0, 1), np.float32)).item())
+
+
+def test_power_zero_of_a_subnormal_base_has_zero_gradient_not_nan():
+    # a ** (0 - 1) overflows to inf for a subnormal a, and 0 * inf is NaN; a ** 0 is 1 for every a
+    a = mg.tensor(np.array([2.22507386e-311, 1e-320]), requires_grad=True)
+    e = mg.tensor(np.array([0.0, 0.0]), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (a**e).sum().backward()
+    np.testing.assert_array_equal(a.grad, [0.0, 0.0])
+    np.testing.assert_allclose(e.grad, np.log([2.22507386e-311, 1e-320]))
