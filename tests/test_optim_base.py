@@ -354,7 +354,7 @@ def test_disable_jit_runs_the_numpy_twin():
         "class P: pass\n"
         "p = P(); p.data = np.ones(3); p.grad = np.ones(3)\n"
         "SGD([p], lr=0.5).step()\n"
-        "import sys; print(sgd._impl is sgd.twin, sgd._compiled == {}, 'numba' in sys.modules, p.data[0])"
+        "import sys; print(sgd._use_twin, sgd._compiled == {}, 'numba' in sys.modules, p.data[0])"
     )
     env = {**os.environ, "MINIGRAD_DISABLE_JIT": "1"}
     out = subprocess.run(

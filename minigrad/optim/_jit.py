@@ -164,7 +164,7 @@ class LazyKernel:
         self.loop = loop
         self.twin = twin
         self._compiled = {}  # parallel (bool) -> numba dispatcher
-        self._impl = None  # what __call__ runs: the twin, or _compiled_for_size
+        self._use_twin = None  # decided on the first call
 
     def compiled(self, parallel=False):
         """The numba-compiled loop, serial or parallel (compiled on the first request)."""
@@ -173,16 +173,14 @@ class LazyKernel:
         return self._compiled[parallel]
 
     def __call__(self, **arguments):
-        if self._impl is None:  # first call: decide once (reading os.environ costs a microsecond)
-            self._impl = self.twin if jit_disabled() else self._compiled_for_size
-        self._impl(**arguments)
-
-    def _compiled_for_size(self, **arguments):
-        if PARALLEL_MIN_SIZE is not None:
-            if sum(map(len, arguments["params"])) >= PARALLEL_MIN_SIZE:
-                return self.compiled(parallel=True)(**arguments)
-        serial = self._compiled.get(False) or self.compiled(parallel=False)
-        return serial(**arguments)
+        if self._use_twin is None:  # first call: decide once (reading os.environ costs 1 us)
+            self._use_twin = jit_disabled()
+        if self._use_twin:
+            return self.twin(**arguments)
+        parallel = PARALLEL_MIN_SIZE is not None and (
+            sum(map(len, arguments["params"])) >= PARALLEL_MIN_SIZE
+        )
+        (self._compiled.get(parallel) or self.compiled(parallel))(**arguments)
 
     def __repr__(self):
         return f"LazyKernel({self.loop.__name__}, twin={self.twin.__name__})"

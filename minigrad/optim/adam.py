@@ -46,13 +46,8 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1
          weight_decay, amsgrad, maximize, decoupled):  # fmt: skip
     """One Adam step as a loop over each parameter's weights, in place (compiled by numba)."""
     chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
-    tensor = chunks[0]
-    start = chunks[1]
-    stop = chunks[2]
-    for c in prange(len(tensor)):
-        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
-        first = start[c]
-        last = stop[c]
+    for c in prange(len(chunks[0])):
+        t, first, last = chunks[0][c], chunks[1][c], chunks[2][c]  # weights first:last of param t
         param = params[t][first:last]
         grad = grads[t][first:last]
         exp_avg = exp_avgs[t][first:last]

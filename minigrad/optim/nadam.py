@@ -49,13 +49,8 @@ def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, steps, lr, beta1, b
     for t in range(len(params)):  # Π_{i≤t} μ_i, once per parameter, before its chunks read it
         mu_products[t] *= beta1 * (1.0 - 0.5 * 0.96 ** (steps[t] * momentum_decay))
     chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
-    tensor = chunks[0]
-    start = chunks[1]
-    stop = chunks[2]
-    for c in prange(len(tensor)):
-        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
-        first = start[c]
-        last = stop[c]
+    for c in prange(len(chunks[0])):
+        t, first, last = chunks[0][c], chunks[1][c], chunks[2][c]  # weights first:last of param t
         param = params[t][first:last]
         grad = grads[t][first:last]
         exp_avg = exp_avgs[t][first:last]

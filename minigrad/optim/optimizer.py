@@ -15,6 +15,7 @@ batch)``, which calls its kernel (e.g. ``Adam.update`` -> ``adam`` in adam.py). 
 """
 
 import numbers
+from operator import is_
 
 import numpy as np
 
@@ -129,32 +130,50 @@ class Batch:
     ``params[i]`` and ``grads[i]`` are 1-D arrays of parameter i's values and gradient, in its
     memory order; ``params[i]`` is a view of ``p.data`` (written in place) unless ``p.data`` is
     neither C- nor Fortran-contiguous, in which case it is a copy written back after the kernel.
-    ``steps[i]`` counts parameter i's steps including this one (float64, 1 on the first).
+    ``steps[i]`` counts parameter i's steps including this one (a float, 1.0 on the first; a
+    tuple, which numba unboxes faster than an array).
     """
 
     def __init__(self, owner, items):
         self.owner = owner  # the optimizer's name, for error messages
-        self.states = [state for _, _, state in items]
-        self.orders, params, grads, self.copies = [], [], [], []
-        for data, grad, _ in items:
+        self.states = [state for _, _, state, _ in items]
+        self.indices = [index for _, _, _, index in items]  # positions in step()'s list
+        self.orders, params, self.copies = [], [], []
+        for data, _, _, _ in items:
             order = "C" if data.flags.c_contiguous else memory_order(data)
             params.append(data.ravel(order))  # a view, unless data is not contiguous at all
-            grads.append(grad.ravel(order))  # a view, or a copy in the parameter's order
             self.orders.append(order)
             if order == "C" and not data.flags.c_contiguous:
                 self.copies.append((data, params[-1]))
-        self.params, self.grads = tuple(params), tuple(grads)
-        self.steps = np.array([state["step"] for state in self.states], np.float64)
+        self.params = tuple(params)
+        self.grads = tuple(grad.ravel(o) for (_, grad, _, _), o in zip(items, self.orders))
+        self.steps = tuple([float(state["step"]) for state in self.states])
+        self._views = {}  # state name -> (its buffers, their 1-D views) when last asked for
+
+    def next_step(self, grads):
+        """Make the batch ready for one more step with new gradients ``grads`` (already checked)."""
+        self.grads = tuple(grad.ravel(o) for grad, o in zip(grads, self.orders))
+        for data, flat in self.copies:  # p.data may have been written since the last step
+            flat.reshape(data.shape)[...] = data
+        for state in self.states:
+            state["step"] += 1
+        self.steps = tuple([float(state["step"]) for state in self.states])
 
     def state(self, name):
         """Each parameter's state buffer ``name`` as a 1-D view, in the parameter's memory order."""
         try:
-            return tuple(s[name].ravel(o) for s, o in zip(self.states, self.orders))
+            buffers = [state[name] for state in self.states]
         except KeyError:
             raise ValueError(
                 f"{self.owner}: the option that needs state {name!r} was switched on after the "
                 "first step; build a new optimizer (or load a state dict saved with that option on)"
             ) from None
+        last_buffers, views = self._views.get(name, ((), ()))
+        if not all(map(is_, buffers, last_buffers)) or len(buffers) != len(last_buffers):
+            # (re)view the buffers; the same buffer objects as last step keep their views
+            views = tuple(buffer.ravel(o) for buffer, o in zip(buffers, self.orders))
+            self._views[name] = (buffers, views)
+        return views
 
     def write_back(self):
         """Copy the updated values of parameters that could not be viewed back into ``p.data``."""
@@ -181,6 +200,7 @@ class Optimizer:
         self.state = IdentityDict()
         self.param_groups = []
         self._layouts = {}  # id(p) -> (shape, dtype) its state buffers were made for
+        self._last_step = None  # (step()'s arrays, the batches made of them): see _last_batches
         if hasattr(params, "data"):
             raise TypeError(
                 f"{self._name}: params must be an iterable of parameters or of dicts, "
@@ -271,12 +291,44 @@ class Optimizer:
     def step(self, closure=None):
         """Update every parameter that has a gradient; ``closure()`` re-evaluates and returns the loss."""
         loss = None if closure is None else closure()
-        for group, batch in self._batches():
+        arrays = [(g, p, p.data, p.grad) for g in self.param_groups for p in g["params"]]
+        for group, batch in self._last_batches(arrays) or self._batches(arrays):
             self.update(group, batch)
             batch.write_back()
         return loss
 
-    def _batches(self):
+    def _last_batches(self, arrays):
+        """Last step's batches with the new gradients, if only gradient arrays changed since.
+
+        Checking and viewing every parameter's arrays again took most of a step at 1e3 weights
+        (docs/benchmarks.md); when each group, parameter and ``p.data`` is the object it was
+        then and the same parameters have a gradient, only the new gradients need checking.
+        """
+        last = self._last_step
+        if last is None or len(arrays) != len(last[0]):
+            return None
+        for (group, p, data, grad), (group0, p0, data0, grad0) in zip(arrays, last[0]):
+            if group is not group0 or p is not p0 or data is not data0:
+                return None
+            if (grad is None) != (grad0 is None):
+                return None
+            if grad is not grad0:
+                self._check_grad(p, data, grad)
+        self._last_step = (arrays, last[1])
+        for _, batch in last[1]:
+            batch.next_step([arrays[i][3] for i in batch.indices])
+        return last[1]
+
+    def _check_grad(self, p, data, grad):
+        if (
+            not isinstance(data, np.ndarray)
+            or not isinstance(grad, np.ndarray)
+            or grad.shape != data.shape
+            or grad.dtype != data.dtype
+        ):
+            self._bad_grad(p)
+
+    def _batches(self, arrays):
         """(group, Batch) pairs covering every parameter with a gradient, in order, per dtype.
 
         Every gradient is checked before any state changes, so a bad one leaves all as it was.
@@ -284,17 +336,10 @@ class Optimizer:
         with_grads = []
         for group in self.param_groups:
             by_dtype = {}
-            for p in group["params"]:
-                data, grad = p.data, p.grad
-                if grad is not None:
-                    if (
-                        not isinstance(data, np.ndarray)
-                        or not isinstance(grad, np.ndarray)
-                        or grad.shape != data.shape
-                        or grad.dtype != data.dtype
-                    ):
-                        self._bad_grad(p)
-                    by_dtype.setdefault(data.dtype, []).append((p, data, grad))
+            for index, (group_of_p, p, data, grad) in enumerate(arrays):
+                if grad is not None and group_of_p is group:
+                    self._check_grad(p, data, grad)
+                    by_dtype.setdefault(data.dtype, []).append((p, data, grad, index))
             for dtype, members in by_dtype.items():
                 if dtype not in SUPPORTED_DTYPES:
                     self._bad_grad(members[0][0])
@@ -302,7 +347,7 @@ class Optimizer:
         batches = []
         for group, members in with_grads:
             items = []
-            for p, data, grad in members:
+            for p, data, grad, index in members:
                 state = self.state[p]
                 if not state:  # lazily, as PyTorch: the first step makes the state
                     state.update(step=0, **self.init_state(group, data))
@@ -310,12 +355,13 @@ class Optimizer:
                 elif self._layouts[id(p)] != (data.shape, data.dtype):
                     self._replaced(p)
                 state["step"] += 1
-                items.append((data, grad, state))
+                items.append((data, grad, state, index))
             start = 0
             for length in BATCH_LENGTHS:
                 while len(items) - start >= length:
                     batches.append((group, Batch(self._name, items[start : start + length])))
                     start += length
+        self._last_step = (arrays, batches)
         return batches
 
     def _replaced(self, p):
@@ -407,6 +453,7 @@ class Optimizer:
                 if entry is not None:
                     new_states.append((p, self._loaded_state(merged, p, number, entry)))
         # Nothing has changed so far; from here on nothing can fail.
+        self._last_step = None  # its batches view the state buffers replaced below
         for group, merged in zip(self.param_groups, new_groups):
             group.clear()
             group.update(merged)

@@ -45,13 +45,8 @@ def sgd(params, grads, momentum_buffers, steps, lr, momentum, dampening, weight_
         maximize):  # fmt: skip
     """One SGD step as a loop over each parameter's weights, in place (compiled by numba)."""
     chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
-    tensor = chunks[0]
-    start = chunks[1]
-    stop = chunks[2]
-    for c in prange(len(tensor)):
-        t = tensor[c]  # chunk c holds weights start[c]:stop[c] of parameter t
-        first = start[c]
-        last = stop[c]
+    for c in prange(len(chunks[0])):
+        t, first, last = chunks[0][c], chunks[1][c], chunks[2][c]  # weights first:last of param t
         param = params[t][first:last]
         grad = grads[t][first:last]
         buf = momentum_buffers[t][first:last]
