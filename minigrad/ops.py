@@ -56,7 +56,11 @@ def op(name, inputs=None, promotes=True):
     def register(forward):
         signature = inspect.signature(forward)
         wants_needs = "needs_input_grad" in signature.parameters
-        named = [p for p in signature.parameters.values() if p.kind == p.POSITIONAL_OR_KEYWORD]
+        named = [  # what a caller may pass by position (needs_input_grad is the engine's)
+            p
+            for p in signature.parameters.values()
+            if p.kind == p.POSITIONAL_OR_KEYWORD and p.name != "needs_input_grad"
+        ]
         variadic = any(p.kind == p.VAR_POSITIONAL for p in signature.parameters.values())
         arity = inputs if inputs is not None else len([p for p in named if p.default is p.empty])
         accepted = frozenset(p.name for p in named) | {
@@ -68,7 +72,7 @@ def op(name, inputs=None, promotes=True):
             if params and not accepted.issuperset(params):
                 params = _pytorch_keywords(name, params, accepted)
             if not variadic and len(args) != arity:
-                args, params = _split_inputs(args, params, named, arity)
+                args, params = _split_inputs(name, args, params, named, arity)
             arrays = [x._data if isinstance(x, Tensor) else x for x in args]
             if wants_needs:
                 params["needs_input_grad"] = [
@@ -102,7 +106,6 @@ def _pytorch_keywords(name, params, accepted):
             params[synonym] = params.pop(key)
             continue
         takes = sorted(_SYNONYMS.get(k, k) if k in ("axis", "keepdims") else k for k in accepted)
-        takes = [k for k in takes if k != "needs_input_grad"]
         raise TypeError(
             f"{name}: unexpected keyword argument {key!r}; it takes "
             + (", ".join(f"{k}=" for k in takes) if takes else "no keyword arguments")
@@ -127,10 +130,13 @@ def _pytorch_gives_float64(arrays):
     return _FLOAT64 in zero_d
 
 
-def _split_inputs(args, params, named, arity):
+def _split_inputs(name, args, params, named, arity):
     """Move parameters given by position into `params`, and inputs given by name into `args`."""
     if len(args) > len(named):
-        return args, params  # too many: let the forward's own TypeError say so
+        raise TypeError(
+            f"{name}: takes at most {len(named)} positional argument{'s' * (len(named) != 1)}"
+            f" ({', '.join(p.name for p in named)}), got {len(args)}"
+        )
     args, params = list(args), dict(params)
     for p in named[len(args) : arity]:  # inputs given by name, or left to their default
         if p.default is p.empty and p.name not in params:
