@@ -67,7 +67,7 @@ HOSTILE = [
     (["graph", "--mlp", "2,100000,100000,1"], 2, "about 10,001,300,001 parameters (at most"),
     (["graph", "--mlp", ",".join(["2"] * 40)], 2, "at most 32 layer sizes, got 40"),
     (["graph", "--mlp", "2," + "9" * 40], 2, "parameters (at most 10,000,000)"),
-    (["graph", "--mlp", "2,4,4,4,1", "--steps"], 2, "has 18 tensors, one frame each (at most 16)"),
+    (["graph", "--mlp", "2,4,4,4,4,1", "--steps"], 2, "has 20 tensors, one frame each (at most 16)"),
     (["graph", "--expr", "+".join("ab" * 9), "--steps"], 2, "one frame each (at most 16)"),
     (["graph", "--out", "g.jpg"], 2, "'g.jpg' should end in one of .svg, .png, .pdf, .dot"),
     (["graph", "--out", "/sys/minigrad/g.svg"], 2, "argument --out: cannot write in /sys"),
