@@ -72,13 +72,40 @@ def test_every_relative_link_resolves_to_a_file_and_heading(page):
     assert not broken, f"{page.relative_to(ROOT)} has broken links:\n" + "\n".join(broken)
 
 
-def test_every_test_named_in_the_docs_exists():
-    defined = set(re.findall(r"^\s*def (test_\w+)", "\n".join(
-        p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py")), re.M))
-    named = {
-        (page.name, name)
-        for page in PAGES
-        for name in re.findall(r"`(test_\w+)`", page.read_text(encoding="utf-8"))
+NAMED_TEST = re.compile(
+    r"(?:(?:tests/)?(?P<file>test_\w+\.py)::)?(?P<name>test_\w+?)(?P<prefix>_\.\.\.)?(?:\[[^\]]*\])?"
+)
+NAMED_FILE = re.compile(r"(?:tests/)?(?P<file>test_\w+\.py)(?:::)?")
+
+
+def defined_tests():
+    """{file name: set of the test functions it defines} for every tests/test_*.py."""
+    return {
+        path.name: set(re.findall(r"^\s*def (test_\w+)", path.read_text(encoding="utf-8"), re.M))
+        for path in (ROOT / "tests").glob("test_*.py")
     }
-    missing = sorted(f"{page}: {name}" for page, name in named if name not in defined)
+
+
+def test_every_test_named_in_the_docs_exists():
+    """`test_x`, `test_f.py::test_x`, `test_x[param]` and `test_x_...` (a prefix) all resolve."""
+    defined = defined_tests()
+    everywhere = set().union(*defined.values())
+    missing = []
+    for page in PAGES:
+        for span in re.findall(r"`([^`\n]+)`", page.read_text(encoding="utf-8")):
+            test, file = NAMED_TEST.fullmatch(span), NAMED_FILE.fullmatch(span)
+            if file and file["file"] not in defined:
+                missing.append(f"{page.name}: {span} (no such file in tests/)")
+            if not test:
+                continue
+            if test["file"] and test["file"] not in defined:
+                missing.append(f"{page.name}: {span} (no such file in tests/)")
+                continue
+            names = defined[test["file"]] if test["file"] else everywhere
+            if test["prefix"]:
+                found = any(n.startswith(test["name"]) for n in names)
+            else:
+                found = test["name"] in names
+            if not found:
+                missing.append(f"{page.name}: {span}")
     assert not missing, "tests named in the docs but defined nowhere:\n" + "\n".join(missing)
