@@ -109,3 +109,19 @@ def test_every_test_named_in_the_docs_exists():
             if not found:
                 missing.append(f"{page.name}: {span}")
     assert not missing, "tests named in the docs but defined nowhere:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_table_row_has_as_many_cells_as_its_header(page):
+    """An unescaped | inside a cell (say |Δx|) splits it, and the table renders shifted."""
+    bad, header = [], None
+    for line in prose_lines(page.read_text(encoding="utf-8")):
+        if not line.startswith("|"):
+            header = None
+            continue
+        cells = len(re.split(r"(?<!\\)\|", line.strip())) - 2
+        if header is None:
+            header = cells
+        elif cells != header:
+            bad.append(f"{cells} cells under a {header}-cell header: {line[:100]}")
+    assert not bad, f"{page.relative_to(ROOT)}:\n" + "\n".join(bad)
