@@ -705,7 +705,7 @@ def gelu(a, approximate="none"):
             t = _on(c * (a + 0.044715 * a * a * a), np.tanh, tanh)
             return (g * (0.5 * (1 + t) + 0.5 * a * (1 - t * t) * c * (1 + 3 * 0.044715 * a * a)),)
 
-        return 0.5 * a * (1 + np.tanh(c * (a + 0.044715 * a**3))), vjp
+        return 0.5 * a * (1 + np.tanh(c * (a + 0.044715 * a * a * a))), vjp  # a * a * a: np.power is 60x slower
 
     def vjp(g, out, a):
         cdf = 0.5 * (1 + _on(a / math.sqrt(2), _erf_array, erf))
