@@ -447,6 +447,7 @@ def graph(args) -> int:
         inputs = mg.Tensor(mg.random.generator().normal(size=(1, args.mlp[0])).astype(np.float32))
         inputs.name = "x"
         target = mg.zeros(1, args.mlp[-1])
+        target.name = "target"
         root = mg.nn.functional.mse_loss(model(inputs), target)
         root.name = "loss"
         print(f"graph of one forward and backward pass of MLP {args.mlp} (tanh), MSE loss")

@@ -1,7 +1,9 @@
-"""Claims of docs/autograd.md that no other test pins: each against a hand-derived value."""
+"""Claims of docs/autograd.md and README.md that no other test pins: each against a hand-derived value."""
 
 import gc
+import re
 import weakref
+from pathlib import Path
 
 import numpy as np
 
@@ -47,3 +49,14 @@ def test_graph_keeps_intermediates_alive_until_it_is_dropped():
     del loss
     gc.collect()
     assert alive() is None
+
+
+def test_readme_first_look_prints_what_its_comments_say(capsys):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    first_look = readme[readme.index("## A first look") :]
+    code = re.search(r"```python\n(.*?)```", first_look, re.S).group(1)
+    exec(code, {})  # the README's own code, as a reader would paste it
+    loss, shape, graph = capsys.readouterr().out.splitlines()
+    assert 1e-9 < float(loss) < 1e-7  # "about 1e-8"
+    assert shape == "(8, 2)"
+    assert graph == "mse_loss ['linear', None]"  # the comment's 'mse_loss', ['linear', None]

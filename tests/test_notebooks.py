@@ -35,6 +35,16 @@ def errors_of(cell):
     return [o for o in cell.outputs if o.output_type == "error"]
 
 
+def stderr_of(nb):
+    """What the notebook's cells wrote to stderr (warnings, progress-bar complaints), cell by cell."""
+    return [
+        f"cell {k}: {o.text.strip()[:300]}"
+        for k, c in enumerate(nb.cells)
+        for o in c.get("outputs", [])
+        if o.output_type == "stream" and o.name == "stderr"
+    ]
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.stem)
 def test_stored_notebooks_are_built_from_their_source(source):
     """Same cells, same text, same tags: edit the source and rebuild, never the .ipynb."""
@@ -50,6 +60,16 @@ def test_stored_notebooks_are_built_from_their_source(source):
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.stem)
+def test_stored_solved_notebook_shows_no_warnings(source):
+    """A learner reads the stored outputs: a stale warning there (say, tqdm's) would mislead."""
+    stored = nbformat.read(build.paths(source)[0], as_version=4)
+    assert not stderr_of(stored), (
+        f"{build.paths(source)[0].name} stores stderr output; rebuild it with python "
+        f"notebooks/build.py {source.stem[:2]}:\n" + "\n".join(stderr_of(stored))
+    )
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.stem)
 def test_solved_notebook_runs_and_passes_every_check(source):
     nb = build.execute(build.make_notebook(source, blank=False), timeout=CELL_TIMEOUT)
     checks = [c for c in code_cells(nb) if "check" in c.metadata["tags"]]
@@ -57,6 +77,7 @@ def test_solved_notebook_runs_and_passes_every_check(source):
     for cell in checks:
         printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
         assert "passed:" in printed, f"a check cell printed no 'passed': {cell.source[:200]}"
+    assert not stderr_of(nb), f"{source.name} writes to stderr:\n" + "\n".join(stderr_of(nb))
     # the stored solved notebook carries outputs, and they are the passing ones
     stored = nbformat.read(build.paths(source)[0], as_version=4)
     assert all(not errors_of(c) for c in code_cells(stored))

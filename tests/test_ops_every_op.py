@@ -67,6 +67,11 @@ EVERY_OP = {
     ),
     "sum": (lambda a: mg.sum(a, axis=1), lambda a: a.sum(axis=1), [normal(2, 3)]),
     "mean": (lambda a: mg.mean(a, 0, True), lambda a: a.mean(0, keepdims=True), [normal(2, 3)]),
+    "mse_loss": (
+        lambda a, b: ops.mse_loss(a, b) + ops.mse_loss(a, b, "sum") + ops.mse_loss(a, b, "none")[0, 1],
+        lambda a, b: ((a - b) ** 2).mean() + ((a - b) ** 2).sum() + (a[0, 1] - b[0, 1]) ** 2,
+        [normal(2, 3), normal(2, 3)],
+    ),
     "max": (lambda a: mg.max(a, axis=0), lambda a: a.max(axis=0), [distinct((3, 4))]),
     "softmax": (
         lambda a: mg.softmax(a, axis=0),

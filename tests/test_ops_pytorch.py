@@ -188,6 +188,21 @@ def test_a_wrong_keyword_names_the_right_ones():
     np.testing.assert_array_equal(x.sum(axis=1).data, x.sum(dim=1).data)  # numpy's names still work
 
 
+
+def test_too_many_positional_arguments_are_refused_not_dropped():
+    # PyTorch raises a TypeError; an extra argument must never be taken silently for another one
+    x = mg.tensor(normal((2, 3)))
+    with pytest.raises(TypeError, match=r"exp: takes at most 1 positional argument \(a\), got 3"):
+        mg.exp(x, x, x)
+    with pytest.raises(TypeError, match=r"sum: takes at most 3 positional arguments \(a, axis, keepdims\), got 4"):
+        x.sum(0, True, 5)
+    w, b = mg.tensor(normal((4, 3))), mg.tensor(normal(4))
+    with pytest.raises(TypeError, match=r"linear: takes at most 3 positional arguments \(x, weight, bias\), got 4"):
+        mg.linear(x, w, b, [False, False, False])  # was taken as the engine's needs_input_grad
+    with pytest.raises(TypeError, match="linear: unexpected keyword argument 'needs_input_grad'"):
+        mg.linear(x, w, needs_input_grad=[True, True, True])
+    np.testing.assert_allclose(mg.linear(x, w, b).data, x.data @ w.data.T + b.data, rtol=1e-6)
+
 # ----- shapes -----
 def test_shape_methods_match_numpy_and_pass_gradients_back():
     x = normal((2, 3, 4))

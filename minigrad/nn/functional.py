@@ -26,9 +26,7 @@ from ..ops import (  # noqa: F401 (re-exported: PyTorch's F.relu, F.gelu, ...)
     softplus,
     tanh,
 )
-from ..ops import exp as _exp
 from ..ops import log as _log
-from ..ops import maximum as _maximum
 from ..ops import pad as pad
 from ..random import generator
 from ..tensor import Tensor
@@ -68,8 +66,8 @@ def _check_reduction(caller, reduction):
 def mse_loss(input, target, reduction="mean"):
     """Squared error (input - target)^2, reduced. Shapes must match exactly."""
     _check_same_shape("mse_loss", input, target)
-    diff = input - target
-    return _reduce("mse_loss", diff * diff, reduction)
+    _check_reduction("mse_loss", reduction)
+    return ops.mse_loss(input, target, reduction)  # one op: its VJP is 2 (input - target) / n
 
 
 def l1_loss(input, target, reduction="mean"):
@@ -227,17 +225,16 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     """-weight * [p y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))], computed stably.
 
     With log sigmoid(x) = -softplus(-x) and log(1 - sigmoid(x)) = -x - softplus(-x) this is
-    (1 - y) x + (1 + (p - 1) y) softplus(-x), and softplus(-x) = max(-x, 0) + log(1 + exp(-|x|))
-    never overflows. Without pos_weight (p = 1) it is max(x, 0) - x y + log(1 + exp(-|x|)).
+    (1 - y) x + (1 + (p - 1) y) softplus(-x), with softplus computed without overflow. Without
+    pos_weight (p = 1) it is softplus(x) - x y.
     """
     _check_same_shape("binary_cross_entropy_with_logits", input, target)
-    softplus_tail = _log(1 + _exp(-_abs(input)))
+    # softplus(x) = log(1 + exp(x)), computed stably; its VJP is sigmoid(x), so the second
+    # derivative is sigmoid'(x) everywhere (a max/abs form gives 0 at x = 0: sign(0) is flat)
     if pos_weight is None:
-        # maximum(x, 0), not relu: at x = 0 it gives the kink half the gradient, which with abs'(0) = 0
-        # makes the total exactly sigmoid(0) - y = 1/2 - y (relu's 0 there would give -y).
-        loss = _maximum(input, 0) - input * target + softplus_tail
+        loss = softplus(input, threshold=np.inf) - input * target  # (1 - y) x + softplus(-x)
     else:
-        softplus_of_minus_x = _maximum(-input, 0) + softplus_tail
+        softplus_of_minus_x = softplus(-input, threshold=np.inf)
         loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus_of_minus_x
     if weight is not None:
         loss = loss * weight

@@ -183,10 +183,29 @@ def optimizers_history_figure(
         _log_seconds_axis(axes[1, k])  # SGD with batch size 1 takes ~30x longer than the rest
         axes[1, k].get_legend().remove()
         for ax in axes[:, k]:
+            _tell_lines_apart(ax.get_lines())
             ax.set_ylabel("training loss (log scale)" if k == 0 else "")
             ax.legend(loc="best", fontsize="small") if ax is axes[0, k] else None
-    fig.suptitle(title)
+    fig.suptitle(f"{title} (markers staggered: where lines coincide, every run's markers show)")
     return fig
+
+
+_LINE_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ((0, (5, 1, 1, 1, 1, 1)), "v"))
+
+
+def _tell_lines_apart(lines):
+    """Give each line its own dash pattern and marker, the markers of line k at points k, k + n, ...
+
+    Adam, AdamW and AMSGrad train moons along nearly the same curve, so colour alone leaves one
+    line on top of the others; staggered markers never sit on each other, so each run stays
+    visible even where the curves are one.
+    """
+    for k, line in enumerate(lines):
+        dashes, marker = _LINE_STYLES[k % len(_LINE_STYLES)]
+        line.set_linestyle(dashes)
+        line.set_marker(marker)
+        line.set_markersize(4.5)
+        line.set_markevery((k, len(lines)))
 
 
 def valley_figure(problem, paths):

@@ -117,7 +117,7 @@ print(f"after 60 epochs: train accuracy {history['accuracy'][-1]:.1%},"
 # ## Training curves
 #
 # Loss on a log scale (left) and accuracy (right); dashed lines are the test set. Here the test
-# loss stays at or below the training loss for all 60 epochs: this small network, trained this
+# loss stays near or below the training loss for all 60 epochs: this small network, trained this
 # long, has not started to fit the noise of its 150 training points. (Notebook 6 trains a model
 # that does, and shows what the gap between the curves looks like.)
 
