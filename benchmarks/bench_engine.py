@@ -25,11 +25,6 @@ from minigrad.tensor import backpropagate
 LR = 0.01
 
 
-def median_time(step, steps):
-    """Median wall time of `step()` in microseconds, after a warm-up."""
-    return interleaved_times({"step": step}, steps)[0]["step"]
-
-
 def interleaved_times(steps_by_name, steps, blocks=10):
     """Median time (us) of each step, and the median over blocks of each one's ratio to the first.
 
