@@ -151,6 +151,14 @@ def with_numba_prange(loop, numba_prange):
     return copy
 
 
+# Optional state. A buffer that only an option uses (Adam's max_exp_avg_sqs with amsgrad, SGD's
+# momentum_buffers, RMSprop's grad_avgs and momentum_buffers) is passed as None when the option is
+# off, and the kernel tests `if buffers is not None:` directly on the argument. numba compiles a
+# kernel per argument type, and for a None it drops such a branch before typing the rest (its
+# "dead branch pruning"), so the loop without the option neither reads nor unboxes the buffers:
+# converting each array of a tuple costs about 0.1 us per call.
+
+
 class LazyKernel:
     """An update rule with two implementations: a numba loop compiled on first use, a numpy twin.
 
