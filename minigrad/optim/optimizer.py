@@ -22,8 +22,8 @@ import numpy as np
 SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 # A batch holds at most this many parameters. numba compiles a kernel once per length of the
 # tuples it is given, so a group of 37 parameters compiles two lengths per kernel and dtype (16
-# and 5); longer tuples compile slowly (Adam: 1.2 s for 16 arrays a tuple, 2.8 s for 32). Ten
-# parameters are one batch, one kernel call: at 1e3 weights a call is most of a step.
+# and 5); longer tuples compile slowly (Adam: about 1 s for tuples of 16 arrays, 2 to 3 s for 32:
+# `benchmarks/bench_optim.py --kernel-costs`). Ten parameters are one batch, one kernel call.
 MAX_BATCH = 16
 
 
