@@ -370,9 +370,9 @@ class Tensor:
                 return
             grad = np.asarray(grad)  # numpy turns 0-d results into scalars; keep arrays
         if self.grad is None:
-            # A leaf gets its own copy (the same array may flow to several inputs); intermediate
-            # gradients are only read, so they may share memory.
-            self.grad = grad if self.parents else grad.copy()
+            # backpropagate gives a leaf an array of its own; intermediate gradients are only
+            # read, so they may share memory.
+            self.grad = grad
         elif isinstance(self.grad, Tensor):
             self.grad = self.grad + grad
         elif self.parents:
@@ -431,6 +431,12 @@ def backpropagate(roots, seeds, create_graph=False):
     the VJPs run on Tensors, so they are recorded) when `create_graph` is true.
     """
     pending = {}  # gradients of this pass, still being summed
+    # Tensors whose pending gradient is an array something else may hold too (the seed, the
+    # consumer's own gradient passed through as by add, a view of one). A leaf gets its own copy
+    # of such an array, so that `p.grad += ...` and `p.grad *= ...` change only p.grad; a fresh
+    # array made by a VJP is handed over as it is (copying the big weight gradients cost more
+    # than a sixth of the big MLP's backward: docs/benchmarks.md).
+    borrowed = set(roots)
     for root, seed in zip(roots, seeds):
         pending[root] = pending[root] + seed if root in pending else seed
     for node in reversed(_topological_order(roots)):
@@ -439,6 +445,7 @@ def backpropagate(roots, seeds, create_graph=False):
             continue
         if node._hooks:
             grad = node._run_hooks(grad)
+            borrowed.add(node)  # a hook may return an array it keeps
         if node._vjp is not None:
             if node._stamp != _changes:  # something changed in place since this op ran
                 _check_unchanged(node)
@@ -457,7 +464,15 @@ def backpropagate(roots, seeds, create_graph=False):
                     continue
                 if g.shape != parent._data.shape or g.dtype != parent._data.dtype:
                     g = _fit_to(g, parent)
-                pending[parent] = pending[parent] + g if parent in pending else g
+                if parent in pending:
+                    pending[parent] = pending[parent] + g  # a new array
+                    borrowed.discard(parent)
+                else:
+                    pending[parent] = g
+                    if g is grad or getattr(g, "base", None) is not None:
+                        borrowed.add(parent)
+        elif node in borrowed and type(grad) is np.ndarray:
+            grad = grad.copy()
         yield node, grad
 
 
