@@ -302,7 +302,12 @@ def matmul(a, b, needs_input_grad=(True, True)):
 @op("linear", inputs=3)
 def linear(x, weight, bias=None, needs_input_grad=(True, True, True)):
     """x @ weight.T + bias: a Linear layer as one op (weight has shape (out_features, in_features))."""
-    out = x @ weight.T if bias is None else x @ weight.T + bias
+    out = x @ weight.T
+    if bias is not None:
+        if type(bias) is np.ndarray and bias.ndim <= 1 and bias.dtype == out.dtype:
+            out += bias  # into the product's array: one big array fewer to allocate and free
+        else:
+            out = out + bias  # numpy's promotion and broadcasting decide the result
 
     def vjp(g, out, x, weight, bias=None):
         # every leading axis is a batch axis (reshape only then: a view costs on tiny arrays;
@@ -361,7 +366,8 @@ def sigmoid(a):
 @op("relu")
 def relu(a):
     """max(a, 0); the gradient passes where a > 0 (and at NaN, as in PyTorch: only a <= 0 stops it)."""
-    return np.maximum(a, 0), lambda g, out, a: (g * ~(_unwrap(a) <= 0),)  # a mask: cheapest
+    # out = max(a, 0) is 0 exactly where a <= 0 and NaN where a is: one comparison finds the mask
+    return np.maximum(a, 0), lambda g, out, a: (g * (_unwrap(out) != 0),)
 
 
 @op("leaky_relu")
