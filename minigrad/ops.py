@@ -538,6 +538,37 @@ def mse_loss(input, target, reduction="mean"):
     return np.asarray(out), vjp
 
 
+@op("nll_loss", inputs=1)
+def nll_loss(log_probs, labels, sample_weight, reduction="mean"):
+    """-sample_weight[n] * log_probs[n, labels[n]], then its weighted mean, sum or none. Use F.nll_loss.
+
+    One op rather than an index, a product, a sum and a division, as in PyTorch (NllLossBackward0):
+    its VJP puts -g * weight into each sample's target column. 'mean' divides by the sum of the
+    weights (0 / 0 = NaN when there are none, as in PyTorch). F.nll_loss checks the labels.
+    """
+    rows = np.arange(len(labels))
+    losses = -log_probs[rows, labels] * sample_weight
+    scale = sample_weight  # d(out)/d(-log_probs[n, labels[n]]), per sample
+    if reduction == "none":
+        out = losses
+    elif reduction == "sum":
+        out = losses.sum()
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = sample_weight.sum()
+            out, scale = losses.sum() / total, sample_weight / total
+
+    def vjp(g, out, log_probs):
+        per_sample = -g * scale
+        if isinstance(per_sample, Tensor):  # create_graph: a recorded scatter
+            return (_scatter_add(per_sample, index=(rows, labels), shape=log_probs.shape),)
+        grad = np.zeros(log_probs.shape, per_sample.dtype)
+        grad[rows, labels] = per_sample  # one target per row: no index repeats
+        return (grad,)
+
+    return np.asarray(out), vjp
+
+
 # ----- shape and indexing -----
 @op("reshape", inputs=1)
 def reshape(a, shape):
