@@ -216,13 +216,22 @@ def test_a_state_buffer_replaced_between_steps_is_the_one_updated():
     np.testing.assert_allclose(p.data, -0.1 * 1.0 - 0.1 * 2.0)
 
 
-def test_a_bad_new_gradient_raises_and_changes_nothing():
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (np.ones(5), r"grad has shape \(5,\) and dtype float64"),
+        (np.ones(2, np.float32), r"grad has shape \(2,\) and dtype float32"),
+        ([1.0, 1.0], r"grad has shape \(2,\) and dtype float64"),  # not an array at all
+    ],
+    ids=["shape", "dtype", "list"],
+)
+def test_a_bad_new_gradient_raises_and_changes_nothing(bad, message):
     params = [Param(np.ones(3), np.ones(3)), Param(np.ones(2), np.ones(2))]
     opt = Adam(params, lr=0.1)
     opt.step()
     before = copy.deepcopy(([p.data for p in params], opt.state_dict()))
-    params[0].grad, params[1].grad = np.ones(3), np.ones(5)
-    with pytest.raises(ValueError, match=r"Adam: parameter 1 has shape \(2,\) .* grad has shape"):
+    params[0].grad, params[1].grad = np.ones(3), bad
+    with pytest.raises(ValueError, match=r"Adam: parameter 1 has shape \(2,\) .* " + message):
         opt.step()
     np.testing.assert_array_equal(params[0].data, before[0][0])
     assert opt.state[params[0]]["step"] == before[1]["state"][0]["step"] == 1
