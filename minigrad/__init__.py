@@ -1,6 +1,6 @@
 """minigrad: a deep-learning framework small enough to read in an afternoon."""
 
-import importlib
+import importlib as _importlib  # private: `dir(minigrad)` shows the API, not the stdlib
 
 from . import nn, random
 from .factories import arange, ones, rand, randn, zeros
@@ -170,5 +170,5 @@ _LAZY_SUBMODULES |= {"func", "gradflow"}
 
 def __getattr__(name):
     if name in _LAZY_SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
+        return _importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'minigrad' has no attribute {name!r}")
