@@ -158,6 +158,11 @@ ENTRIES = [
     Entry("rtruediv", lambda a: 1.0 / a, lambda a: 1.0 / a, lambda g, o, a: (-g / (a * a),), domain=(away_from_zero(0.5, 3),)),
     Entry("rpow", lambda a: 2.0**a, lambda a: 2.0**a, lambda g, o, a: (g * o * np.log(2.0),)),
     Entry("neg", lambda a: -a, np.negative, lambda g, o, a: (-g,)),
+    Entry("square", mg.square, lambda a: a * a, lambda g, o, a: (2 * g * a,)),
+    Entry("reciprocal", mg.reciprocal, lambda a: 1.0 / a, lambda g, o, a: (-g / (a * a),),
+          domain=(away_from_zero(0.5, 3),)),
+    Entry("rsqrt", mg.rsqrt, lambda a: 1.0 / np.sqrt(a), lambda g, o, a: (-0.5 * g * o / a,),
+          domain=(floats(0.2, 5),)),
     # ----- elementwise functions -----
     Entry("exp", mg.exp, np.exp, lambda g, o, a: (g * o,)),
     Entry("log", mg.log, np.log, lambda g, o, a: (g / a,), domain=(floats(0.2, 5),)),

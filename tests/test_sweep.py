@@ -326,6 +326,11 @@ NOT_OPS = {  # public names that are not tensor ops, and where they are tested
     "argmin", "cat", "clamp", "clone", "cos", "cumsum", "elu", "erf", "expm1", "gelu", "hardswish",
     "hardtanh", "log1p", "logsumexp", "min", "mish", "norm", "prod", "relu6", "selu", "sign",
     "silu", "sin", "softplus", "std", "var",
+    # one-line aliases of swept ops and Tensor methods (torch_functions.py), values and gradients
+    # in test_torch_functions.py; add, sub, mul, div, neg, pow and reshape have entries already
+    "subtract", "multiply", "divide", "true_divide", "negative", "mm", "bmm", "mv", "dot", "outer",
+    "squeeze", "unsqueeze", "flatten", "unflatten", "t", "chunk", "split", "numel", "concat",
+    "eq", "ne", "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite",
 }  # fmt: skip
 
 
