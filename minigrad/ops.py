@@ -36,6 +36,7 @@ import math
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from .special import erf_array as _erf_array  # numpy has no erf of its own
 from .tensor import Tensor, record, unbroadcast
 
 OPS = {}  # name -> the op, for every op made with @op (tests check each one)
@@ -639,9 +640,6 @@ def _sigmoid_array(a):
     return np.where(a >= 0, r, e * r)
 
 
-_erf_array = np.vectorize(math.erf, otypes=[np.float64])  # exact; numpy has no erf of its own
-
-
 @op("sin")
 def sin(a):
     """sin(a); d/da = cos(a)."""
@@ -669,8 +667,7 @@ def expm1(a):
 @op("erf")
 def erf(a):
     """The error function 2/sqrt(pi) int_0^a exp(-t^2) dt; d/da = 2/sqrt(pi) exp(-a^2)."""
-    out = _erf_array(a).astype(a.dtype) if np.ndim(a) else np.asarray(math.erf(a), np.result_type(a))
-    return out, lambda g, out, a: (g * (2 / math.sqrt(math.pi)) * _exp(-a * a),)
+    return _erf_array(a), lambda g, out, a: (g * (2 / math.sqrt(math.pi)) * _exp(-a * a),)
 
 
 @op("sign")
@@ -712,7 +709,7 @@ def gelu(a, approximate="none"):
         pdf = _exp(-0.5 * a * a) / math.sqrt(2 * math.pi)
         return (g * (cdf + a * pdf),)
 
-    return (a * 0.5 * (1 + _erf_array(a / math.sqrt(2)))).astype(a.dtype), vjp
+    return a * 0.5 * (1 + _erf_array(a / math.sqrt(2))), vjp  # int a: float32, as in PyTorch
 
 
 @op("elu")
