@@ -642,7 +642,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--expand",
         action="store_true",
         help="draw every tensor of a big MLP (by default its layers collapse to one node each "
-        "beyond 30 nodes)",
+        "beyond 24 nodes)",
     )
     g.add_argument(
         "--out",

@@ -303,7 +303,12 @@ def matmul(a, b, needs_input_grad=(True, True)):
 @op("linear", inputs=3)
 def linear(x, weight, bias=None, needs_input_grad=(True, True, True)):
     """x @ weight.T + bias: a Linear layer as one op (weight has shape (out_features, in_features))."""
-    out = x @ weight.T if bias is None else x @ weight.T + bias
+    out = x @ weight.T
+    if bias is not None:
+        if type(bias) is np.ndarray and bias.ndim <= 1 and bias.dtype == out.dtype:
+            out += bias  # into the product's array: one big array fewer to allocate and free
+        else:
+            out = out + bias  # numpy's promotion and broadcasting decide the result
 
     def vjp(g, out, x, weight, bias=None):
         # every leading axis is a batch axis (reshape only then: a view costs on tiny arrays;
@@ -362,7 +367,8 @@ def sigmoid(a):
 @op("relu")
 def relu(a):
     """max(a, 0); the gradient passes where a > 0 (and at NaN, as in PyTorch: only a <= 0 stops it)."""
-    return np.maximum(a, 0), lambda g, out, a: (g * ~(_unwrap(a) <= 0),)  # a mask: cheapest
+    # out = max(a, 0) is 0 exactly where a <= 0 and NaN where a is: one comparison finds the mask
+    return np.maximum(a, 0), lambda g, out, a: (g * (_unwrap(out) != 0),)
 
 
 @op("leaky_relu")
@@ -529,6 +535,37 @@ def mse_loss(input, target, reduction="mean"):
     def vjp(g, out, input, target):
         g_input = (input - target) * (g * scale)
         return g_input, -g_input
+
+    return np.asarray(out), vjp
+
+
+@op("nll_loss", inputs=1)
+def nll_loss(log_probs, labels, sample_weight, reduction="mean"):
+    """-sample_weight[n] * log_probs[n, labels[n]], then its weighted mean, sum or none. Use F.nll_loss.
+
+    One op rather than an index, a product, a sum and a division, as in PyTorch (NllLossBackward0):
+    its VJP puts -g * weight into each sample's target column. 'mean' divides by the sum of the
+    weights (0 / 0 = NaN when there are none, as in PyTorch). F.nll_loss checks the labels.
+    """
+    rows = np.arange(len(labels))
+    losses = -log_probs[rows, labels] * sample_weight
+    scale = sample_weight  # d(out)/d(-log_probs[n, labels[n]]), per sample
+    if reduction == "none":
+        out = losses
+    elif reduction == "sum":
+        out = losses.sum()
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = sample_weight.sum()
+            out, scale = losses.sum() / total, sample_weight / total
+
+    def vjp(g, out, log_probs):
+        per_sample = -g * scale
+        if isinstance(per_sample, Tensor):  # create_graph: a recorded scatter
+            return (_scatter_add(per_sample, index=(rows, labels), shape=log_probs.shape),)
+        grad = np.zeros(log_probs.shape, per_sample.dtype)
+        grad[rows, labels] = per_sample  # one target per row: no index repeats
+        return (grad,)
 
     return np.asarray(out), vjp
 

@@ -11,6 +11,8 @@ backward, intermediate ones included, so that a picture of the graph can show ev
 """
 
 import contextlib
+import heapq
+import itertools
 from operator import attrgetter
 
 import numpy as np
@@ -154,6 +156,7 @@ class Tensor:
         "_vjp", "_slots", "_inputs", "_arrays",  # what backward needs: the VJP and what it reads
         "_version", "_changed_at", "_changed_by", "_stamp",  # the version counter (in-place changes)
         "_hooks", "_origin",  # register_hook's functions; where anomaly mode saw it made
+        "_seq",  # when it was made: a tensor is always made after its inputs (backpropagate)
     )  # fmt: skip
     __array_ufunc__ = None  # numpy defers to our reflected ops: ndarray + Tensor -> Tensor.__radd__
 
@@ -172,6 +175,7 @@ class Tensor:
         self._slots = ()
         self._version = self._changed_at = 0
         self._hooks = None
+        self._seq = next(_made)
 
     # ----- what a tensor is -----
     shape = property(lambda self: self._data.shape, doc="Tuple of dimension sizes.")
@@ -370,9 +374,9 @@ class Tensor:
                 return
             grad = np.asarray(grad)  # numpy turns 0-d results into scalars; keep arrays
         if self.grad is None:
-            # A leaf gets its own copy (the same array may flow to several inputs); intermediate
-            # gradients are only read, so they may share memory.
-            self.grad = grad if self.parents else grad.copy()
+            # backpropagate gives a leaf an array of its own; intermediate gradients are only
+            # read, so they may share memory.
+            self.grad = grad
         elif isinstance(self.grad, Tensor):
             self.grad = self.grad + grad
         elif self.parents:
@@ -430,15 +434,29 @@ def backpropagate(roots, seeds, create_graph=False):
     pushed its share of the gradient to its inputs. Gradients are numpy arrays, or Tensors (and
     the VJPs run on Tensors, so they are recorded) when `create_graph` is true.
     """
+    # A tensor is made after its inputs, so every consumer of a tensor was made after it: taking
+    # the tensors in reverse order of making (latest first) runs each VJP only once all of its
+    # output's gradient has been summed. The heap holds the tensors that have received a gradient.
     pending = {}  # gradients of this pass, still being summed
+    # Tensors whose pending gradient is an array something else may hold too (the seed, the
+    # consumer's own gradient passed through as by add, a view of one). A leaf gets its own copy
+    # of such an array, so that `p.grad += ...` and `p.grad *= ...` change only p.grad; a fresh
+    # array made by a VJP is handed over as it is (copying the big weight gradients cost more
+    # than a sixth of the big MLP's backward: docs/benchmarks.md).
+    borrowed = set(roots)
+    heap = []
     for root, seed in zip(roots, seeds):
-        pending[root] = pending[root] + seed if root in pending else seed
-    for node in reversed(_topological_order(roots)):
-        grad = pending.pop(node, None)
-        if grad is None:  # its only consumers gave it no gradient (where's condition)
-            continue
+        if root in pending:
+            pending[root] = pending[root] + seed
+        else:
+            pending[root] = seed
+            heapq.heappush(heap, (-root._seq, root))
+    while heap:
+        node = heapq.heappop(heap)[1]
+        grad = pending.pop(node)
         if node._hooks:
             grad = node._run_hooks(grad)
+            borrowed.add(node)  # a hook may return an array it keeps
         if node._vjp is not None:
             if node._stamp != _changes:  # something changed in place since this op ran
                 _check_unchanged(node)
@@ -457,7 +475,16 @@ def backpropagate(roots, seeds, create_graph=False):
                     continue
                 if g.shape != parent._data.shape or g.dtype != parent._data.dtype:
                     g = _fit_to(g, parent)
-                pending[parent] = pending[parent] + g if parent in pending else g
+                if parent in pending:
+                    pending[parent] = pending[parent] + g  # a new array
+                    borrowed.discard(parent)
+                else:
+                    pending[parent] = g
+                    heapq.heappush(heap, (-parent._seq, parent))
+                    if g is grad or getattr(g, "base", None) is not None:
+                        borrowed.add(parent)
+        elif node in borrowed and type(grad) is np.ndarray:
+            grad = grad.copy()
         yield node, grad
 
 
@@ -520,6 +547,9 @@ def topological_order(root: Tensor, include_constants: bool = False) -> list:
     return _topological_order((root,), include_constants)
 
 
+_made = itertools.count()  # numbers the tensors in the order they are made
+
+
 def _topological_order(roots, include_constants=False):
     order, visited = [], set()
     for root in roots:
@@ -553,6 +583,7 @@ def record(data, op: str, inputs: tuple, arrays, vjp) -> Tensor:
     out.name = None
     out._version = out._changed_at = 0
     out._hooks = None
+    out._seq = next(_made)
     if _anomaly_enabled:
         from .autograd.anomaly import check_forward
 

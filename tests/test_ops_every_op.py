@@ -30,6 +30,8 @@ def nonzero(*shape):
 
 INDEX = (np.array([0, 2, 0]), slice(None))  # a repeated row: the VJP must add, not overwrite
 CONDITION = np.array([[True, False, True], [False, True, True]])
+LABELS = np.array([2, 0, 2])  # class targets of nll_loss (a repeated class)
+WEIGHTS = np.array([0.5, 2.0, 1.0])  # its per-sample weights
 
 # op name -> (minigrad fn, numpy reference, inputs)
 EVERY_OP = {
@@ -71,6 +73,13 @@ EVERY_OP = {
         lambda a, b: ops.mse_loss(a, b) + ops.mse_loss(a, b, "sum") + ops.mse_loss(a, b, "none")[0, 1],
         lambda a, b: ((a - b) ** 2).mean() + ((a - b) ** 2).sum() + (a[0, 1] - b[0, 1]) ** 2,
         [normal(2, 3), normal(2, 3)],
+    ),
+    "nll_loss": (
+        lambda a: ops.nll_loss(a, LABELS, WEIGHTS) + ops.nll_loss(a, LABELS, WEIGHTS, "sum")
+        + ops.nll_loss(a, LABELS, WEIGHTS, "none")[1],
+        lambda a: -(a[[0, 1, 2], LABELS] * WEIGHTS).sum() / WEIGHTS.sum()
+        - (a[[0, 1, 2], LABELS] * WEIGHTS).sum() - a[1, LABELS[1]] * WEIGHTS[1],
+        [normal(3, 4)],
     ),
     "max": (lambda a: mg.max(a, axis=0), lambda a: a.max(axis=0), [distinct((3, 4))]),
     "softmax": (

@@ -155,11 +155,7 @@ def _nll(caller, input, target, weight, ignore_index, reduction):
         )
     safe = np.where(kept, labels, 0)  # any valid index: the weight below zeroes ignored samples
     sample_weight = (np.ones(n_classes) if weight is None else weight)[safe] * kept
-    sample_weight = sample_weight.astype(input.dtype)
-    loss = -input[np.arange(len(labels)), safe] * sample_weight
-    if reduction == "mean":
-        return loss.sum() / sample_weight.sum()
-    return _reduce(caller, loss, reduction)
+    return ops.nll_loss(input, safe, sample_weight.astype(input.dtype), reduction=reduction)
 
 
 def cross_entropy(

@@ -12,9 +12,10 @@ from ..nn.module import Parameter
 # Beyond this many nodes draw_graph collapses the model's modules by itself: a relu MLP with 3
 # Linear layers and a cross-entropy loss stays whole, one with 4 collapses
 # (tests/test_viz.py::test_auto_collapse_threshold_sits_between_3_and_4_layers). Measured on
-# 2 December 2026: 3 layers made 29 nodes drawn 5,200 pixels wide at 100% zoom, 4 layers 35 nodes
-# and 6,100 pixels, over four 1400-pixel screens of boxes that each say little alone.
-COLLAPSE_ABOVE = 30
+# 3 December 2026 (nll_loss one op): 3 layers made 21 nodes drawn 2,568 pt (3,400 pixels) wide at
+# 100% zoom, 4 layers 27 nodes and 3,218 pt (4,300 pixels), over three 1400-pixel screens of
+# boxes that each say little alone.
+COLLAPSE_ABOVE = 24
 MODULE_STYLE = {
     "fillcolor": "#fef3c7",
     "color": "#b45309",
