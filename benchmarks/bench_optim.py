@@ -1,6 +1,7 @@
 """Time one optimizer step of every minigrad.optim algorithm; compare with torch.optim if present.
 
 Run:  python benchmarks/bench_optim.py [--quick] [--sizes 1e3 1e6] [--algorithms Adam SGD]
+      python benchmarks/bench_optim.py --kernel-costs   (numba's costs per tuple length)
 
 For each total size the parameters are 10 float32 tensors of size/10 elements, each with a fixed
 random gradient. A step's time is the median over many steps, measured after warm-up steps (so
@@ -355,6 +356,38 @@ def print_torch(info, rows, ours, sizes):
         print(f"{'  ours/best: ' + label:<38} |" + " |".join(ratios))
 
 
+def kernel_costs(lengths=(1, 2, 4, 8, 16, 32), size=100):
+    """Print what numba's tuples cost: compiling Adam's kernel, and calling a kernel, per length.
+
+    The compile time is that of the serial Adam kernel for float32 tuples of each length,
+    compiled without the disk cache (the first call minus a second one). The call time is a
+    kernel that does nothing with one tuple of arrays: what converting the arrays costs.
+    """
+    import numba
+
+    from minigrad.optim import _jit
+    from minigrad.optim.adam import adam
+
+    _jit.register_numba_helpers()
+    numba.njit(lambda x: x)(1.0)  # numba's own start-up is not a compile time
+    compiled = numba.njit(**{**_jit.JIT_OPTIONS, "cache": False})(adam.loop)
+    does_nothing = numba.njit(lambda arrays: None)
+    print(f"{'tuple length':>12} {'Adam compile':>13} {'empty call':>11} {'per array':>10}")
+    for n in lengths:
+        arrays = tuple(np.zeros(size, np.float32) for _ in range(n))
+        kwargs = dict(params=arrays, grads=arrays, exp_avgs=arrays, exp_avg_sqs=arrays,
+                      max_exp_avg_sqs=None, steps=(1.0,) * n, lr=0.0, beta1=0.9, beta2=0.999,
+                      eps=1e-8, weight_decay=0.0, maximize=False, decoupled=False)  # fmt: skip
+        start = time.perf_counter()
+        compiled(**kwargs)
+        first = time.perf_counter() - start
+        start = time.perf_counter()
+        compiled(**kwargs)
+        compile_time = first - (time.perf_counter() - start)
+        call = statistics.median(step_times(lambda a=arrays: does_nothing(a), 2000, warmup=10))
+        print(f"{n:>12} {compile_time:>11.2f} s {fmt_time(call):>11} {call / n * 1e6:>7.2f} us")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="sizes 1e3 and 1e6, fewer repeats")
@@ -368,8 +401,16 @@ def main(argv=None):
         metavar="SECONDS",
         help="before each size, wait up to SECONDS for the machine to be >= 90%% idle",
     )
+    parser.add_argument(
+        "--kernel-costs",
+        action="store_true",
+        help="only print numba's compile time and call cost per tuple length",
+    )
     parser.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.kernel_costs:
+        kernel_costs()
+        return
 
     if args.sizes:
         sizes = [int(s) for s in args.sizes]

@@ -174,6 +174,37 @@ def test_writes_into_a_strided_parameter_and_its_gradient_between_steps_are_seen
     np.testing.assert_array_equal(p.data, np.full((3, 2), 10.0 - 0.5 * 4.0))
 
 
+def test_a_fortran_ordered_gradient_written_in_place_between_steps_is_read_again():
+    # A C-ordered parameter reads a Fortran-ordered gradient through a copy in C order; when the
+    # same gradient array comes back with new values, the copy must be made again (SGD by hand).
+    p = Param(np.zeros((2, 3)), np.asfortranarray(np.ones((2, 3))))
+    opt = SGD([p], lr=1.0)
+    opt.step()
+    p.grad[...] = np.arange(6.0).reshape(2, 3)
+    opt.step()
+    np.testing.assert_array_equal(p.data, -1.0 - np.arange(6.0).reshape(2, 3))
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=config_id)
+def test_a_group_of_more_parameters_than_a_batch_holds_steps_each_as_if_alone(config):
+    # 37 parameters are batches of 16, 16 and 5 (MAX_BATCH): each must end as it would in an
+    # optimizer of its own, bit for bit, with its own step count.
+    cls, options = config
+    shapes = [(k % 5 + 1,) for k in range(37)]
+    together, opt = train(cls, options, shapes, steps=3)
+    rng = np.random.default_rng(0)
+    alone = [Param(rng.standard_normal(s)) for s in shapes]
+    opts = [cls([p], **options) for p in alone]
+    for _ in range(3):
+        for p in alone:
+            p.grad = rng.standard_normal(p.data.shape)
+        for single in opts:
+            single.step()
+    for p, q in zip(together, alone):
+        np.testing.assert_array_equal(p.data, q.data)
+        assert opt.state[p]["step"] == 3
+
+
 def test_a_state_buffer_replaced_between_steps_is_the_one_updated():
     # SGD momentum, by hand: b ← μ b + g, θ ← θ - γ b.
     p = Param(np.zeros(3), np.ones(3))

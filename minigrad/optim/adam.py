@@ -13,8 +13,10 @@ from minigrad.optim.optimizer import Optimizer, check_betas, check_non_negative,
 
 
 def adam_numpy(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1, beta2,
-               eps, weight_decay, amsgrad, maximize, decoupled):  # fmt: skip
-    """One Adam step in numpy, in place, for each parameter (the kernel's twin)."""
+               eps, weight_decay, maximize, decoupled):  # fmt: skip
+    """One Adam step in numpy, in place, for each parameter (the kernel's twin).
+
+    ``max_exp_avg_sqs`` is None unless amsgrad is on."""
     for t in range(len(params)):
         param, exp_avg, exp_avg_sq = params[t], exp_avgs[t], exp_avg_sqs[t]
         real = param.dtype.type  # float32 weights get float32 arithmetic, as in PyTorch
@@ -35,7 +37,7 @@ def adam_numpy(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr,
         exp_avg[...] = real(beta1) * exp_avg + real(1.0 - beta1) * g  # first moment
         exp_avg_sq[...] = real(beta2) * exp_avg_sq + real(1.0 - beta2) * g * g  # second moment
         v = exp_avg_sq
-        if amsgrad:
+        if max_exp_avg_sqs is not None:  # amsgrad
             np.maximum(max_exp_avg_sqs[t], exp_avg_sq, out=max_exp_avg_sqs[t])  # largest v yet
             v = max_exp_avg_sqs[t]
         param -= step_size * exp_avg / (np.sqrt(v) + eps_hat)
@@ -43,7 +45,7 @@ def adam_numpy(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr,
 
 @kernel(adam_numpy)
 def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1, beta2, eps,
-         weight_decay, amsgrad, maximize, decoupled):  # fmt: skip
+         weight_decay, maximize, decoupled):  # fmt: skip
     """One Adam step as a loop over each parameter's weights, in place (compiled by numba)."""
     chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
     for c in prange(len(chunks[0])):
@@ -52,7 +54,8 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1
         grad = grads[t][first:last]
         exp_avg = exp_avgs[t][first:last]
         exp_avg_sq = exp_avg_sqs[t][first:last]
-        max_exp_avg_sq = max_exp_avg_sqs[t][first:last]
+        if max_exp_avg_sqs is not None:  # amsgrad (see "optional state" in _jit.py)
+            max_exp_avg_sq = max_exp_avg_sqs[t][first:last]
         real = param.dtype.type  # float32 weights get float32 arithmetic, as in PyTorch
         bias_correction1 = 1.0 - beta1 ** steps[t]
         bias_correction2 = 1.0 - beta2 ** steps[t]
@@ -74,7 +77,7 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1
             exp_avg[i] = b1 * exp_avg[i] + one_minus_b1 * g
             exp_avg_sq[i] = b2 * exp_avg_sq[i] + one_minus_b2 * g * g
             v = exp_avg_sq[i]
-            if amsgrad:
+            if max_exp_avg_sqs is not None:
                 max_exp_avg_sq[i] = np.maximum(max_exp_avg_sq[i], v)  # np.maximum keeps a nan
                 v = max_exp_avg_sq[i]
             param[i] -= step_size * exp_avg[i] / (np.sqrt(v) + eps_hat)
@@ -117,21 +120,18 @@ class Adam(Optimizer):
     def update(self, group, batch):
         """One step of ``adam`` (above) for the batch, with this group's settings."""
         beta1, beta2 = group["betas"]
-        amsgrad = bool(group["amsgrad"])
         adam(
             params=batch.params,
             grads=batch.grads,
             exp_avgs=batch.state("exp_avg"),
             exp_avg_sqs=batch.state("exp_avg_sq"),
-            # without amsgrad the kernel never reads this, but numba wants arrays of the same type
-            max_exp_avg_sqs=batch.state("max_exp_avg_sq") if amsgrad else batch.params,
+            max_exp_avg_sqs=batch.state("max_exp_avg_sq") if group["amsgrad"] else None,
             steps=batch.steps,
             lr=float(group["lr"]),
             beta1=float(beta1),
             beta2=float(beta2),
             eps=float(group["eps"]),
             weight_decay=float(group["weight_decay"]),
-            amsgrad=amsgrad,
             maximize=bool(group["maximize"]),
             decoupled=bool(group["decoupled_weight_decay"]),
         )

@@ -20,9 +20,11 @@ from operator import is_
 import numpy as np
 
 SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-# numba compiles a kernel once per length of the tuples it is given: batches of these lengths
-# only (10 parameters -> 8 + 2) cap the compiles at four per kernel and dtype.
-BATCH_LENGTHS = (8, 4, 2, 1)
+# A batch holds at most this many parameters. numba compiles a kernel once per length of the
+# tuples it is given, so a group of 37 parameters compiles two lengths per kernel and dtype (16
+# and 5); longer tuples compile slowly (Adam: about 1 s for tuples of 16 arrays, 2 to 3 s for 32:
+# `benchmarks/bench_optim.py --kernel-costs`). Ten parameters are one batch, one kernel call.
+MAX_BATCH = 16
 
 
 def check_non_negative(owner, name, value):
@@ -146,13 +148,25 @@ class Batch:
             if order == "C" and not data.flags.c_contiguous:
                 self.copies.append((data, params[-1]))
         self.params = tuple(params)
-        self.grads = tuple(grad.ravel(o) for (_, grad, _, _), o in zip(items, self.orders))
+        self.view_grads([grad for _, grad, _, _ in items])
         self.steps = tuple([float(state["step"]) for state in self.states])
         self._views = {}  # state name -> (its buffers, their 1-D views) when last asked for
 
-    def next_step(self, grads):
-        """Make the batch ready for one more step with new gradients ``grads`` (already checked)."""
+    def view_grads(self, grads):
+        """Take ``grads`` (already checked) as the gradients: 1-D, in the parameters' orders."""
         self.grads = tuple(grad.ravel(o) for grad, o in zip(grads, self.orders))
+        self._grad_arrays = grads
+        # ravel views a gradient that is contiguous in that order and copies any other; a copy
+        # must be made again at every step, as the gradient may have been written since
+        self._grads_copied = not all(
+            grad.flags.c_contiguous if o == "C" else grad.flags.f_contiguous
+            for grad, o in zip(grads, self.orders)
+        )
+
+    def next_step(self, new_grads=None):
+        """Make the batch ready for one more step, with new gradient arrays if any (checked)."""
+        if new_grads is not None or self._grads_copied:
+            self.view_grads(new_grads or self._grad_arrays)
         for data, flat in self.copies:  # p.data may have been written since the last step
             flat.reshape(data.shape)[...] = data
         for state in self.states:
@@ -298,25 +312,28 @@ class Optimizer:
         return loss
 
     def _last_batches(self, arrays):
-        """Last step's batches with the new gradients, if only gradient arrays changed since.
+        """Last step's batches, ready for this step, if only gradient arrays changed since.
 
-        Checking and viewing every parameter's arrays again took most of a step at 1e3 weights
-        (docs/benchmarks.md); when each group, parameter and ``p.data`` is the object it was
-        then and the same parameters have a gradient, only the new gradients need checking.
+        At 1e3 weights the Python around the kernel call is most of a step (docs/benchmarks.md).
+        When each group, parameter and ``p.data`` is the object it was then and the same
+        parameters have a gradient, only new gradient arrays need checking and viewing (the
+        batches still read the hyper-parameters and the state buffers afresh at every step).
         """
         last = self._last_step
         if last is None or len(arrays) != len(last[0]):
             return None
+        new_grads = False
         for (group, p, data, grad), (group0, p0, data0, grad0) in zip(arrays, last[0]):
             if group is not group0 or p is not p0 or data is not data0:
                 return None
-            if (grad is None) != (grad0 is None):
-                return None
             if grad is not grad0:
+                if grad is None or grad0 is None:
+                    return None
                 self._check_grad(p, data, grad)
+                new_grads = True
         self._last_step = (arrays, last[1])
         for _, batch in last[1]:
-            batch.next_step([arrays[i][3] for i in batch.indices])
+            batch.next_step([arrays[i][3] for i in batch.indices] if new_grads else None)
         return last[1]
 
     def _check_grad(self, p, data, grad):
@@ -356,11 +373,8 @@ class Optimizer:
                     self._replaced(p)
                 state["step"] += 1
                 items.append((data, grad, state, index))
-            start = 0
-            for length in BATCH_LENGTHS:
-                while len(items) - start >= length:
-                    batches.append((group, Batch(self._name, items[start : start + length])))
-                    start += length
+            for start in range(0, len(items), MAX_BATCH):
+                batches.append((group, Batch(self._name, items[start : start + MAX_BATCH])))
         self._last_step = (arrays, batches)
         return batches
 

@@ -10,10 +10,10 @@ from minigrad.optim.optimizer import Optimizer, check_non_negative, zeros_like
 
 
 def rmsprop_numpy(params, grads, square_avgs, grad_avgs, momentum_buffers, lr, alpha, eps,
-                  weight_decay, momentum, centered, maximize):  # fmt: skip
+                  weight_decay, momentum, maximize):  # fmt: skip
     """One RMSprop step in numpy, in place, for each parameter (the kernel's twin).
 
-    ``grad_avgs`` is read only if centered, ``momentum_buffers`` only if momentum > 0."""
+    ``grad_avgs`` is None unless centered, ``momentum_buffers`` None unless momentum > 0."""
     for t in range(len(params)):
         param, square_avg = params[t], square_avgs[t]
         real = param.dtype.type
@@ -21,14 +21,14 @@ def rmsprop_numpy(params, grads, square_avgs, grad_avgs, momentum_buffers, lr, a
         if weight_decay != 0:
             g = g + real(weight_decay) * param
         square_avg[...] = real(alpha) * square_avg + real(1.0 - alpha) * g * g  # forgets: not a sum
-        if centered:
+        if grad_avgs is not None:  # centered
             grad_avg = grad_avgs[t]
             grad_avg[...] = real(alpha) * grad_avg + real(1.0 - alpha) * g
             # E[g²] - E[g]² estimates the gradient's variance rather than its raw second moment.
             denom = np.sqrt(square_avg - grad_avg * grad_avg) + real(eps)
         else:
             denom = np.sqrt(square_avg) + real(eps)
-        if momentum > 0:
+        if momentum_buffers is not None:  # momentum > 0
             buf = momentum_buffers[t]
             buf[...] = real(momentum) * buf + g / denom
             param -= real(lr) * buf
@@ -38,7 +38,7 @@ def rmsprop_numpy(params, grads, square_avgs, grad_avgs, momentum_buffers, lr, a
 
 @kernel(rmsprop_numpy)
 def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffers, lr, alpha, eps, weight_decay,
-            momentum, centered, maximize):  # fmt: skip
+            momentum, maximize):  # fmt: skip
     """One RMSprop step as a loop over each parameter's weights, in place (compiled by numba)."""
     chunks = weight_chunks(params)  # the threads share chunks of every parameter (see _jit.py)
     for c in prange(len(chunks[0])):
@@ -46,8 +46,10 @@ def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffers, lr, alpha, 
         param = params[t][first:last]
         grad = grads[t][first:last]
         square_avg = square_avgs[t][first:last]
-        grad_avg = grad_avgs[t][first:last]
-        buf = momentum_buffers[t][first:last]
+        if grad_avgs is not None:  # centered (see "optional state" in _jit.py)
+            grad_avg = grad_avgs[t][first:last]
+        if momentum_buffers is not None:  # momentum > 0
+            buf = momentum_buffers[t][first:last]
         real = param.dtype.type
         lr_ = real(lr)
         a = real(alpha)
@@ -60,12 +62,12 @@ def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffers, lr, alpha, 
             if weight_decay != 0:
                 g = g + l2 * param[i]
             square_avg[i] = a * square_avg[i] + one_minus_a * g * g
-            if centered:
+            if grad_avgs is not None:
                 grad_avg[i] = a * grad_avg[i] + one_minus_a * g
                 denom = np.sqrt(square_avg[i] - grad_avg[i] * grad_avg[i]) + eps_
             else:
                 denom = np.sqrt(square_avg[i]) + eps_
-            if momentum > 0:
+            if momentum_buffers is not None:
                 buf[i] = mu * buf[i] + g / denom
                 param[i] -= lr_ * buf[i]
             else:
@@ -114,14 +116,12 @@ class RMSprop(Optimizer):
             params=batch.params,
             grads=batch.grads,
             square_avgs=batch.state("square_avg"),
-            # the kernel reads these only if centered / with momentum (else any arrays will do)
-            grad_avgs=batch.state("grad_avg") if centered else batch.params,
-            momentum_buffers=batch.state("momentum_buffer") if momentum > 0 else batch.params,
+            grad_avgs=batch.state("grad_avg") if centered else None,
+            momentum_buffers=batch.state("momentum_buffer") if momentum > 0 else None,
             lr=float(group["lr"]),
             alpha=float(group["alpha"]),
             eps=float(group["eps"]),
             weight_decay=float(group["weight_decay"]),
             momentum=momentum,
-            centered=centered,
             maximize=bool(group["maximize"]),
         )

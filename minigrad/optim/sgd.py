@@ -24,14 +24,17 @@ from minigrad.optim.optimizer import Optimizer, check_non_negative, zeros_like
 
 def sgd_numpy(params, grads, momentum_buffers, steps, lr, momentum, dampening, weight_decay,
               nesterov, maximize):  # fmt: skip
-    """One SGD step in numpy, in place, for each parameter (the kernel's twin)."""
+    """One SGD step in numpy, in place, for each parameter (the kernel's twin).
+
+    ``momentum_buffers`` is None when momentum is 0."""
     for t in range(len(params)):
-        param, buf = params[t], momentum_buffers[t]
+        param = params[t]
         real = param.dtype.type
         g = -grads[t] if maximize else grads[t]
         if weight_decay != 0:
             g = g + real(weight_decay) * param  # the gradient of (λ/2) |θ|²
-        if momentum != 0:
+        if momentum_buffers is not None:
+            buf = momentum_buffers[t]
             if steps[t] == 1:
                 buf[...] = g  # PyTorch starts the buffer at the gradient, not at zero
             else:
@@ -49,7 +52,8 @@ def sgd(params, grads, momentum_buffers, steps, lr, momentum, dampening, weight_
         t, first, last = chunks[0][c], chunks[1][c], chunks[2][c]  # weights first:last of param t
         param = params[t][first:last]
         grad = grads[t][first:last]
-        buf = momentum_buffers[t][first:last]
+        if momentum_buffers is not None:  # momentum != 0 (see "optional state" in _jit.py)
+            buf = momentum_buffers[t][first:last]
         real = param.dtype.type
         lr_ = real(lr)
         mu = real(momentum)
@@ -60,7 +64,7 @@ def sgd(params, grads, momentum_buffers, steps, lr, momentum, dampening, weight_
             g = -grad[i] if maximize else grad[i]
             if weight_decay != 0:
                 g = g + l2 * param[i]
-            if momentum != 0:
+            if momentum_buffers is not None:
                 if first_step:
                     buf[i] = g
                 else:
@@ -108,8 +112,7 @@ class SGD(Optimizer):
         sgd(
             params=batch.params,
             grads=batch.grads,
-            # without momentum the kernel never reads this, but numba wants arrays of one type
-            momentum_buffers=batch.state("momentum_buffer") if momentum else batch.params,
+            momentum_buffers=batch.state("momentum_buffer") if momentum != 0 else None,
             steps=batch.steps,
             lr=float(group["lr"]),
             momentum=momentum,
