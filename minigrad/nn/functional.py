@@ -67,7 +67,7 @@ def mse_loss(input, target, reduction="mean"):
     """Squared error (input - target)^2, reduced. Shapes must match exactly."""
     _check_same_shape("mse_loss", input, target)
     _check_reduction("mse_loss", reduction)
-    return ops.mse_loss(input, target, reduction)  # one op: its VJP is 2 (input - target) / n
+    return ops.mse_loss(input, target, reduction=reduction)  # one op: its VJP is 2 (input - target) / n
 
 
 def l1_loss(input, target, reduction="mean"):
