@@ -116,11 +116,43 @@ def test_zoom_buttons_keys_and_wheel_scale_the_picture(page):
 
 def test_dragging_pans_the_picture(page):
     driver, _ = page
+    before = viewport(driver)["left"]  # the first step's output is at the right: room to pan back
+    assert before >= 300
     box = driver.find_element(By.ID, "viewport")
     ActionChains(driver).move_to_element(box).click_and_hold().move_by_offset(
-        -300, 0
+        300, 0
     ).release().perform()
-    assert viewport(driver)["left"] == pytest.approx(300, abs=2)
+    assert viewport(driver)["left"] == pytest.approx(before - 300, abs=2)
+
+
+def current_step_in_view(driver):
+    """Whether this frame's current tensor and op lie inside the viewport, and their count."""
+    return driver.execute_script(
+        "const v = document.getElementById('viewport').getBoundingClientRect();"
+        "const gs = [...document.querySelectorAll('.frame.shown g.current')];"
+        "return [gs.length, gs.every((g) => { const b = g.getBoundingClientRect();"
+        " return b.left >= v.left && b.right <= v.right && b.top >= v.top && b.bottom <= v.bottom; })];"
+    )
+
+
+def test_every_step_scrolls_its_tensor_into_view_and_a_panned_view_stays(page):
+    driver, n_frames = page
+    assert current_step_in_view(driver) == [2, True]  # at load: the output and its op
+    body = driver.find_element(By.TAG_NAME, "body")
+    for k in range(1, n_frames):
+        body.send_keys(Keys.ARROW_RIGHT)
+        count, inside = current_step_in_view(driver)
+        assert count >= 1 and inside, f"step {k + 1}: this step's tensor is outside the view"
+    # panned away from the step: showing it again brings it back
+    driver.execute_script("const v = document.getElementById('viewport'); v.scrollLeft = 0; v.scrollTop = 0;")
+    driver.execute_script("show(0)")
+    assert current_step_in_view(driver) == [2, True]
+    # panned a little, the step still in view: showing it again leaves the reader's view alone
+    driver.execute_script("document.getElementById('viewport').scrollLeft -= 5")
+    left = viewport(driver)["left"]
+    assert current_step_in_view(driver)[1]
+    driver.execute_script("show(0)")
+    assert viewport(driver)["left"] == left
 
 
 def test_stepping_keeps_the_zoom_and_shows_the_next_frame(page):
@@ -134,3 +166,13 @@ def test_stepping_keeps_the_zoom_and_shows_the_next_frame(page):
     driver.find_element(By.ID, "prev").click()
     assert text_of(driver, "caption") == f"step 2 of {n_frames}"
     assert "Backward step 2 of" in driver.find_element(By.CSS_SELECTOR, ".frame.shown svg").text
+
+
+def test_the_step_title_stays_above_the_picture_while_it_is_panned(page):
+    driver, n_frames = page
+    body = driver.find_element(By.TAG_NAME, "body")
+    for k in range(n_frames):
+        title = text_of(driver, "what")
+        assert title.startswith(f"Backward step {k + 1} of {n_frames}:"), title
+        assert title in driver.find_element(By.CSS_SELECTOR, ".frame.shown svg").text
+        body.send_keys(Keys.ARROW_RIGHT)

@@ -127,7 +127,8 @@ PAGE = """<!DOCTYPE html>
   #slider {{ width: 20em; vertical-align: middle; }}
   #zoom {{ display: inline-block; min-width: 3.5em; text-align: center; font-family: Courier, monospace; }}
   .hint {{ color: #6b7280; font-size: 13px; }}
-  #viewport {{ overflow: auto; height: calc(100vh - 110px); border: 1px solid #e5e7eb; cursor: grab; }}
+  #what {{ font-weight: bold; font-size: 14px; margin: 0 0 6px 0; min-height: 1.2em; }}
+  #viewport {{ overflow: auto; height: calc(100vh - 140px); border: 1px solid #e5e7eb; cursor: grab; }}
   #viewport.dragging {{ cursor: grabbing; user-select: none; }}
 </style>
 </head>
@@ -147,6 +148,7 @@ PAGE = """<!DOCTYPE html>
   <button id="actual-size">100%</button>
   <span class="hint">arrow keys step, + and &minus; zoom, the wheel zooms, drag to pan</span>
 </div>
+<p id="what"></p>
 <div id="viewport">
 {frames}
 </div>
@@ -203,6 +205,24 @@ PAGE = """<!DOCTYPE html>
     frames.forEach((frame, i) => frame.classList.toggle("shown", i === k));
     slider.value = k;
     document.getElementById("caption").textContent = `step ${{k + 1}} of ${{frames.length}}`;
+    // The frame's title (the first bold text of the graph's own label), above the viewport too,
+    // so that it stays in sight when the picture is panned to this step's tensor.
+    const title = frames[k].querySelector("g.graph > text[font-weight='bold']");
+    document.getElementById("what").textContent = title ? title.textContent : "";
+    follow(frames[k]);
+  }}
+
+  // Keep this step's tensor and its op (class "current") in view: scroll only when part of them
+  // is outside the viewport, so that a view the reader has panned to stays while the step is in it.
+  function follow(frame) {{
+    const boxes = [...frame.querySelectorAll("g.current")].map((g) => g.getBoundingClientRect());
+    if (boxes.length === 0) return;  // inside a collapsed module's node
+    const view = viewport.getBoundingClientRect();
+    const left = Math.min(...boxes.map((b) => b.left)), right = Math.max(...boxes.map((b) => b.right));
+    const top = Math.min(...boxes.map((b) => b.top)), bottom = Math.max(...boxes.map((b) => b.bottom));
+    if (left >= view.left && right <= view.right && top >= view.top && bottom <= view.bottom) return;
+    viewport.scrollLeft += (left + right) / 2 - (view.left + view.right) / 2;
+    viewport.scrollTop += (top + bottom) / 2 - (view.top + view.bottom) / 2;
   }}
 
   function startPan(event) {{
@@ -242,10 +262,11 @@ PAGE = """<!DOCTYPE html>
     if (event.key === "+" || event.key === "=") setZoom(zoom * ZOOM_STEP);
     if (event.key === "-") setZoom(zoom / ZOOM_STEP);
   }});
-  show(0);
-  // Start at full size (readable labels) for a big graph, and enlarge a small one to the width.
+  // Start at full size (readable labels) for a big graph, and enlarge a small one to the width;
+  // then show the first step, the output, where backward starts.
   setZoom(Math.min(1.5, Math.max(1, (viewport.clientWidth - 4) / largestSize()[0])), 0, 0);
   viewport.scrollLeft = 0; viewport.scrollTop = 0;
+  show(0);
 </script>
 </body>
 </html>
