@@ -1,6 +1,6 @@
 """minigrad: a deep-learning framework small enough to read in an afternoon."""
 
-import importlib
+import importlib as _importlib  # private: `dir(minigrad)` shows the API, not the stdlib
 
 from . import nn, random
 from .factories import arange, ones, rand, randn, zeros
@@ -104,6 +104,48 @@ from . import autograd  # noqa: E402
 from .gradcheck import gradgradcheck  # noqa: E402
 from .ops import broadcast_to  # noqa: E402
 
+# PyTorch's top-level functions that are one line on an op or a Tensor method (torch.add, torch.mm, ...)
+from .torch_functions import (  # noqa: E402, A004 (pow: PyTorch's name)
+    add,
+    bmm,
+    chunk,
+    concat,
+    div,
+    divide,
+    dot,
+    eq,
+    flatten,
+    ge,
+    gt,
+    isfinite,
+    isinf,
+    isnan,
+    le,
+    lt,
+    mm,
+    mul,
+    multiply,
+    mv,
+    ne,
+    neg,
+    negative,
+    numel,
+    outer,
+    pow,
+    reciprocal,
+    reshape,
+    rsqrt,
+    split,
+    square,
+    squeeze,
+    sub,
+    subtract,
+    t,
+    true_divide,
+    unflatten,
+    unsqueeze,
+)
+
 __all__ = [
     "Tensor",
     "tensor",
@@ -159,6 +201,12 @@ __all__ += ["zeros_like", "argmin", "cat", "clamp", "clone", "cos", "cumsum", "e
 __all__ += ["erf", "expm1", "gelu", "hardswish", "hardtanh", "log1p", "logsumexp", "min", "mish"]
 __all__ += ["norm", "prod", "relu6", "selu", "sign", "silu", "sin", "softplus", "std", "var"]
 __all__ += ["enable_grad", "inference_mode", "set_grad_enabled"]
+# PyTorch's top-level functions on ops and methods (torch_functions.py)
+__all__ += ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg"]
+__all__ += ["negative", "pow", "square", "reciprocal", "rsqrt", "mm", "bmm", "mv", "dot"]
+__all__ += ["outer", "reshape", "squeeze", "unsqueeze", "flatten", "unflatten", "t", "chunk"]
+__all__ += ["split", "numel", "concat", "eq", "ne", "lt", "le", "gt", "ge", "isnan", "isinf"]
+__all__ += ["isfinite"]
 
 # Loaded on first use, so that `import minigrad` stays fast and compiles nothing.
 _LAZY_SUBMODULES = {"optim", "data", "viz", "plots", "cli"}
@@ -170,5 +218,5 @@ _LAZY_SUBMODULES |= {"func", "gradflow"}
 
 def __getattr__(name):
     if name in _LAZY_SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
+        return _importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'minigrad' has no attribute {name!r}")

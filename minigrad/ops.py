@@ -36,6 +36,7 @@ import math
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from .special import erf_array as _erf_array  # numpy has no erf of its own
 from .tensor import Tensor, record, unbroadcast
 
 OPS = {}  # name -> the op, for every op made with @op (tests check each one)
@@ -676,9 +677,6 @@ def _sigmoid_array(a):
     return np.where(a >= 0, r, e * r)
 
 
-_erf_array = np.vectorize(math.erf, otypes=[np.float64])  # exact; numpy has no erf of its own
-
-
 @op("sin")
 def sin(a):
     """sin(a); d/da = cos(a)."""
@@ -706,8 +704,7 @@ def expm1(a):
 @op("erf")
 def erf(a):
     """The error function 2/sqrt(pi) int_0^a exp(-t^2) dt; d/da = 2/sqrt(pi) exp(-a^2)."""
-    out = _erf_array(a).astype(a.dtype) if np.ndim(a) else np.asarray(math.erf(a), np.result_type(a))
-    return out, lambda g, out, a: (g * (2 / math.sqrt(math.pi)) * _exp(-a * a),)
+    return _erf_array(a), lambda g, out, a: (g * (2 / math.sqrt(math.pi)) * _exp(-a * a),)
 
 
 @op("sign")
@@ -749,15 +746,15 @@ def gelu(a, approximate="none"):
         pdf = _exp(-0.5 * a * a) / math.sqrt(2 * math.pi)
         return (g * (cdf + a * pdf),)
 
-    return (a * 0.5 * (1 + _erf_array(a / math.sqrt(2)))).astype(a.dtype), vjp
+    return a * 0.5 * (1 + _erf_array(a / math.sqrt(2))), vjp  # int a: float32, as in PyTorch
 
 
 @op("elu")
 def elu(a, alpha=1.0):
     """a where a > 0, else alpha (exp(a) - 1); d/da = 1, or alpha exp(a)."""
-    positive = a > 0
-    out = np.where(positive, a, alpha * np.expm1(np.minimum(a, 0)))
-    return out, lambda g, out, a: (_where(positive, g, g * alpha * _exp(a)),)
+    negative = a <= 0  # PyTorch's test: False at NaN, so a NaN passes g as on the linear part
+    out = np.where(negative, alpha * np.expm1(np.minimum(a, 0)), a)
+    return out, lambda g, out, a: (_where(negative, g * alpha * _exp(a), g),)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717  # Klambauer et al. (2017), as in PyTorch
@@ -795,7 +792,7 @@ def mish(a):
 @op("hardtanh")
 def hardtanh(a, min_val=-1.0, max_val=1.0):
     """a clamped into [min_val, max_val]; the gradient passes strictly inside (PyTorch's rule)."""
-    inside = (a > min_val) & (a < max_val)
+    inside = ~((a <= min_val) | (a >= max_val))  # PyTorch's test: a NaN passes g, as in relu
     return np.clip(a, min_val, max_val), lambda g, out, a: (g * inside,)
 
 
@@ -808,8 +805,8 @@ def relu6(a) -> Tensor:
 def hardswish(a):
     """a relu6(a + 3) / 6; d/da = 0 below -3, a/3 + 1/2 up to 3, 1 above (PyTorch's rule)."""
     out = a * np.clip(a + 3, 0, 6) / 6
-    low, high = a < -3, a > 3
-    return out, lambda g, out, a: (_where(low, 0, _where(high, g, g * (a / 3 + 0.5))),)
+    low, middle = a < -3, a <= 3  # PyTorch's tests: a NaN is in neither, so it passes g
+    return out, lambda g, out, a: (_where(low, 0, _where(middle, g * (a / 3 + 0.5), g)),)
 
 
 @op("min")
@@ -819,7 +816,7 @@ def _amin(a, axis=None, keepdims=False):
     smallest = np.min(a, axis=axis, keepdims=True)
 
     def vjp(g, out, a):
-        is_min = _unwrap(a) == smallest
+        is_min = (_unwrap(a) == smallest) | (np.isnan(_unwrap(a)) & np.isnan(smallest))  # as max
         ties = np.sum(is_min, axis=axis, keepdims=True).astype(smallest.dtype)
         return (_where(is_min, _keep_reduced_axes(g, axis, keepdims, a.shape) / ties, 0),)
 
@@ -836,7 +833,8 @@ def _var(a, axis=None, correction=1, keepdims=False):
 
     def vjp(g, out, a):
         centered = a - a.sum(axis=axis, keepdims=True) / n
-        return (_keep_reduced_axes(g, axis, keepdims, a.shape) * centered * (2 / (n - correction)),)
+        scale = 2 / (n - correction) if n != correction else math.inf  # one element: 0 * inf = NaN
+        return (_keep_reduced_axes(g, axis, keepdims, a.shape) * centered * scale,)
 
     return out, vjp
 
@@ -852,7 +850,7 @@ def _prod(a, axis=None, keepdims=False):
         full = _keep_reduced_axes(out, axis, keepdims, a.shape)
         zeros = _unwrap(a) == 0
         if not zeros.any():
-            return (g * full / a,)
+            return (g * (full / a),)  # as PyTorch: (g * out) / a underflows for a subnormal a
         # with a zero, out / a is 0/0: take the product of the others directly (a constant, so
         # a second derivative through it is not recorded)
         others = np.empty(np.shape(a))
@@ -892,9 +890,11 @@ def _cumsum_any(x, axis):
 def _logsumexp(a, axis=None, keepdims=False):
     """log(sum(exp(a))), computed stably; d/da = softmax(a) = exp(a - out)."""
     axis = _axis(axis)
-    shift = np.max(a, axis=axis, keepdims=True)
+    a = a if a.dtype.kind == "f" else a.astype(np.float64)  # ints: float32 after promotion
+    shift = np.max(a, axis=axis, keepdims=True, initial=-np.inf)  # nothing: log 0 = -inf, as PyTorch
     shift = np.where(np.isfinite(shift), shift, 0)
-    out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
 
     def vjp(g, out, a):
         out = _keep_reduced_axes(out, axis, keepdims, a.shape)

@@ -10,6 +10,7 @@ Each entry names the op, calls it through minigrad's public API, and gives
 A new op is one more entry; test_sweep.test_every_public_op_has_an_entry insists on it.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -45,6 +46,8 @@ class Entry:
     differentiable: tuple = ()  # positions of inputs that get a gradient (default: all)
     params: dict = field(default_factory=dict)
     distinct: bool = False  # finite differences need inputs without ties (the max's kink)
+    prepare: Callable | None = None  # drawn inputs -> valid ones (probabilities, +-1 labels)
+    float_only: bool = False  # PyTorch refuses integer inputs (the losses): no int dtypes drawn
 
 
 def sign(x):
@@ -142,6 +145,215 @@ def sigmoid_ref(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
+def cumsum_vjp(g, out, a, axis):
+    return (np.flip(np.cumsum(np.flip(g, axis), axis=axis), axis),)
+
+
+def logsumexp_ref(a, axis):
+    top = stable_shift(a, axis)
+    top = np.where(np.isfinite(top), top, 0.0)  # PyTorch: an infinite max is not subtracted
+    return np.squeeze(np.log(np.exp(a - top).sum(axis=axis, keepdims=True)) + top, axis=axis)
+
+
+def logsumexp_vjp(g, out, a, axis):
+    return (np.expand_dims(g, axis) * np.exp(a - np.expand_dims(out, axis)),)
+
+
+def min_vjp(g, out, a, axis=None, keepdims=False):
+    return max_vjp(g, out, a, axis, keepdims)  # the same rule: ties split, NaN elements share
+
+
+def product_of_others(a, axis):
+    """For each element, the product of the others reduced with it (written out, no division)."""
+    others = np.empty(a.shape)
+    for index in np.ndindex(a.shape):
+        if axis is None:
+            rest = np.delete(a.reshape(-1), np.ravel_multi_index(index, a.shape))
+        else:
+            line = a[index[:axis % a.ndim] + (slice(None),) + index[axis % a.ndim + 1:]]
+            rest = np.delete(line, index[axis % a.ndim])
+        others[index] = np.prod(rest)
+    return others
+
+
+def prod_vjp(g, out, a, axis=None, keepdims=False):
+    # PyTorch: without a zero, g * out / a (so a NaN or inf anywhere reaches every gradient of its
+    # product); with a zero, the product of the others
+    full = reduce_shape(np.asarray(out), a, axis, keepdims)
+    gk = reduce_shape(g, a, axis, keepdims)
+    if (a == 0).any():
+        return (gk * product_of_others(a, axis),)
+    return (gk * (full / a),)
+
+
+def var_ref(a, axis=None, keepdims=False, correction=1):
+    return np.var(a, axis=axis, ddof=correction, keepdims=keepdims)
+
+
+def var_vjp(g, out, a, axis=None, keepdims=False, correction=1):
+    n = np.float64(np.size(a) / max(np.size(out), 1) if np.size(out) else 0)  # n - 1 = 0: inf
+    centered = a - np.mean(a, axis=axis, keepdims=True)
+    return (reduce_shape(g, a, axis, keepdims) * 2 * centered / (n - correction),)
+
+
+def std_vjp(g, out, a, axis=None, keepdims=False):
+    (d_var,) = var_vjp(g, out, a, axis, keepdims)
+    return (d_var / (2 * reduce_shape(np.asarray(out), a, axis, keepdims)),)
+
+
+def norm_vjp(g, out, a, axis=None, keepdims=False):
+    # the gradient of sqrt(sum(a * a)): a / norm, 0 / 0 = NaN at a zero norm (minigrad builds norm
+    # from sqrt and sum; PyTorch's norm_backward puts 0 there instead: docs/reliability.md)
+    return (reduce_shape(g, a, axis, keepdims) * a / reduce_shape(np.asarray(out), a, axis, keepdims),)
+
+
+def erf_ref(a):
+    return np.vectorize(math.erf, otypes=[np.float64])(a) if np.size(a) else np.zeros(np.shape(a))
+
+
+def gelu_vjp(g, out, a):
+    cdf = 0.5 * (1 + erf_ref(a / math.sqrt(2)))
+    return (g * (cdf + a * np.exp(-0.5 * a * a) / math.sqrt(2 * math.pi)),)
+
+
+GELU_C, GELU_K = math.sqrt(2 / math.pi), 0.044715
+
+
+def gelu_tanh_ref(a):
+    return 0.5 * a * (1 + np.tanh(GELU_C * (a + GELU_K * a * a * a)))
+
+
+def gelu_tanh_vjp(g, out, a):
+    t = np.tanh(GELU_C * (a + GELU_K * a * a * a))
+    return (g * (0.5 * (1 + t) + 0.5 * a * (1 - t * t) * GELU_C * (1 + 3 * GELU_K * a * a)),)
+
+
+def softplus_ref(a):
+    return np.where(a > 20, a, np.logaddexp(0, a))  # PyTorch: linear above threshold=20
+
+
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def elu_vjp(g, out, a, alpha=1.0, scale=1.0):
+    # PyTorch's elu_backward: x <= 0 ? g * scale * alpha * exp(x) : g * scale (so g at NaN)
+    return (np.where(a <= 0, g * scale * alpha * np.exp(a), g * scale),)
+
+
+def hardtanh_vjp(g, out, a, low=-1.0, high=1.0):
+    # PyTorch's hardtanh_backward: (x <= min or x >= max) ? 0 : g (so g at NaN)
+    return (np.where((a <= low) | (a >= high), 0.0, g),)
+
+
+def hardswish_vjp(g, out, a):
+    # PyTorch: x < -3 ? 0 : x <= 3 ? g * (x / 3 + 0.5) : g (so g at NaN)
+    return (np.where(a < -3, 0.0, np.where(a <= 3, g * (a / 3 + 0.5), g)),)
+
+
+def silu_vjp(g, out, a):
+    s = sigmoid_ref(a)
+    return (g * s * (1 + a * (1 - s)),)
+
+
+def mish_ref(a):
+    return a * np.tanh(np.logaddexp(0, a))
+
+
+def mish_vjp(g, out, a):
+    t = np.tanh(np.logaddexp(0, a))
+    return (g * (t + a * sigmoid_ref(a) * (1 - t * t)),)
+
+
+def clamp_vjp(g, out, a, lo, hi):
+    # torch.clamp with tensor bounds: a gets g where lo <= a <= hi; hi gets it where it is the
+    # value taken (a > hi, or lo > hi); lo where a < lo and lo <= hi
+    takes_hi = (a > hi) | (lo > hi)
+    return g * ((a >= lo) & (a <= hi)), g * ((a < lo) & ~takes_hi), g * takes_hi
+
+
+def nll_ref(x, y):
+    n = x.shape[0]
+    return -np.sum(x[np.arange(n), y]) / n if n else np.float64(np.nan)
+
+
+def nll_vjp(g, out, x, y):
+    grad = np.zeros(x.shape)
+    grad[np.arange(len(y)), y] = -g / max(len(y), 1)
+    return (grad,)
+
+
+def cross_entropy_ref(x, y):
+    return nll_ref(log_softmax_ref(x, axis=1), y)
+
+
+def cross_entropy_vjp(g, out, x, y):
+    one_hot = np.zeros(x.shape)
+    one_hot[np.arange(len(y)), y] = 1.0
+    return ((softmax_ref(x, axis=1) - one_hot) * g / max(len(y), 1),)
+
+
+def clamped_log(p):
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(p), -100.0)
+
+
+def bce_ref(x, y):
+    return np.mean(-(y * clamped_log(x) + (1 - y) * clamped_log(1 - x)))
+
+
+def bce_vjp(g, out, x, y):
+    # minigrad's rule (docs/from_pytorch.md): each log's derivative where the log is not clamped
+    # at -100, 0 where it is (PyTorch divides by max(x (1 - x), 1e-12) instead)
+    n = max(x.size, 1)
+    with np.errstate(all="ignore"):
+        d_log_x = np.where(np.log(x) < -100, 0.0, 1 / x)  # maximum's rule: g passes at NaN
+        d_log_1mx = np.where(np.log(1 - x) < -100, 0.0, 1 / (1 - x))
+        unclamped = (np.log(x) >= -100) & (np.log(1 - x) >= -100)
+        # (x - y) / (x (1 - x)) where nothing is clamped: exactly 0 at x = y, as minigrad's sum is
+        d_x = np.where(unclamped, (x - y) / (x * (1 - x)), -(y * d_log_x - (1 - y) * d_log_1mx))
+    d_y = -(clamped_log(x) - clamped_log(1 - x))
+    return g * d_x / n, g * d_y / n
+
+
+def bce_logits_ref(x, y):
+    return np.mean((1 - y) * x + np.logaddexp(0, -x))  # PyTorch's form: inf at x = inf, y < 1
+
+
+def bce_logits_vjp(g, out, x, y):
+    # d/dx = sigmoid(x) - y, written as (1 - y) - sigmoid(-x): the same number, but rounded as
+    # minigrad's (1 - y) x + softplus(-x) rounds it (at x = -1e300, y = 1e-123 both are 1e-16 off)
+    n = max(x.size, 1)
+    return g * ((1 - y) - sigmoid_ref(-x)) / n, -g * x / n
+
+
+def probabilities(x, *rest):
+    """Drawn values -> [0, 1] (input and target): NaN stays NaN, 0 and tiny values stay, inf is 1."""
+    return tuple(np.asarray(np.clip(np.abs(v) / 4, 0.0, 1.0)) for v in (x, *rest))
+
+
+def plus_minus_one(scores, targets):
+    return scores, np.where(targets > 0, 1.0, -1.0)
+
+
+def smooth_l1_vjp(g, out, a, b, beta=1.0):
+    # PyTorch: d < -beta ? -g : d > beta ? g : g * d / beta (NaN at NaN)
+    d, n = a - b, max(a.size, 1)
+    grad = np.where(d < -beta, -1.0, np.where(d > beta, 1.0, d / beta)) * g / n
+    return grad, -grad
+
+
+def huber_vjp(g, out, a, b, delta=1.0):
+    d, n = a - b, max(a.size, 1)
+    grad = np.where(d < -delta, -delta, np.where(d > delta, delta, d)) * g / n
+    return grad, -grad
+
+
+def hinge_vjp(g, out, s, y):
+    n = max(s.size, 1)
+    active = ~(1 - s * y <= 0)  # relu's rule: g passes unless 1 - y s <= 0 (so at NaN too)
+    return -g * y * active / n, -g * s * active / n
+
+
 # fmt: off
 ENTRIES = [
     # ----- arithmetic (operators and their reflected forms) -----
@@ -158,6 +370,11 @@ ENTRIES = [
     Entry("rtruediv", lambda a: 1.0 / a, lambda a: 1.0 / a, lambda g, o, a: (-g / (a * a),), domain=(away_from_zero(0.5, 3),)),
     Entry("rpow", lambda a: 2.0**a, lambda a: 2.0**a, lambda g, o, a: (g * o * np.log(2.0),)),
     Entry("neg", lambda a: -a, np.negative, lambda g, o, a: (-g,)),
+    Entry("square", mg.square, lambda a: a * a, lambda g, o, a: (2 * g * a,)),
+    Entry("reciprocal", mg.reciprocal, lambda a: 1.0 / a, lambda g, o, a: (-g / (a * a),),
+          domain=(away_from_zero(0.5, 3),)),
+    Entry("rsqrt", mg.rsqrt, lambda a: 1.0 / np.sqrt(a), lambda g, o, a: (-0.5 * g * o * o * o,),  # PyTorch's: +inf at -0.0
+          domain=(floats(0.2, 5),)),
     # ----- elementwise functions -----
     Entry("exp", mg.exp, np.exp, lambda g, o, a: (g * o,)),
     Entry("log", mg.log, np.log, lambda g, o, a: (g / a,), domain=(floats(0.2, 5),)),
@@ -225,8 +442,77 @@ ENTRIES = [
     Entry("l1_loss", mg.nn.functional.l1_loss, lambda a, b: np.mean(np.abs(a - b)),
           lambda g, o, a, b: (g * sign(a - b) / max(a.size, 1), -g * sign(a - b) / max(a.size, 1)),
           "same_shape", (grid(), grid(0.25))),
+    # ----- issue 11's ops (top-level minigrad, most also in minigrad.nn.functional) -----
+    Entry("sin", mg.sin, np.sin, lambda g, o, a: (g * np.cos(a),)),
+    Entry("cos", mg.cos, np.cos, lambda g, o, a: (-g * np.sin(a),)),
+    Entry("log1p", mg.log1p, np.log1p, lambda g, o, a: (g / (1 + a),), domain=(floats(-0.5, 3),)),
+    Entry("expm1", mg.expm1, np.expm1, lambda g, o, a: (g * np.exp(a),)),
+    Entry("erf", mg.erf, erf_ref, lambda g, o, a: (g * 2 / math.sqrt(math.pi) * np.exp(-a * a),)),
+    # sign is flat wherever it is defined, NaN included (PyTorch: zeros_like)
+    Entry("sign", mg.sign, np.sign, lambda g, o, a: (np.zeros_like(g),), domain=(away_from_zero(0.1, 3),)),
+    Entry("softplus", mg.softplus, softplus_ref,
+          lambda g, o, a: (np.where(a > 20, g, g * sigmoid_ref(a)),), domain=(floats(-8, 8),)),
+    Entry("gelu", mg.gelu, lambda a: a * 0.5 * (1 + erf_ref(a / math.sqrt(2))), gelu_vjp),
+    Entry("gelu_tanh", lambda a: mg.gelu(a, approximate="tanh"), gelu_tanh_ref, gelu_tanh_vjp),
+    Entry("elu", mg.elu, lambda a: np.where(a > 0, a, np.expm1(np.minimum(a, 0))), elu_vjp,
+          domain=(away_from_zero(0.1, 3),)),
+    Entry("selu", mg.selu,
+          lambda a: SELU_SCALE * np.where(a > 0, a, SELU_ALPHA * np.expm1(np.minimum(a, 0))),
+          lambda g, o, a: elu_vjp(g, o, a, SELU_ALPHA, SELU_SCALE), domain=(away_from_zero(0.1, 3),)),
+    Entry("silu", mg.silu, lambda a: a * sigmoid_ref(a), silu_vjp, domain=(floats(-8, 8),)),
+    Entry("mish", mg.mish, mish_ref, mish_vjp, domain=(floats(-8, 8),)),
+    Entry("hardtanh", mg.hardtanh, lambda a: np.clip(a, -1.0, 1.0), hardtanh_vjp, domain=(grid(0.25),)),
+    Entry("relu6", mg.relu6, lambda a: np.clip(a, 0.0, 6.0),
+          lambda g, o, a: hardtanh_vjp(g, o, a, 0.0, 6.0), domain=(grid(0.25).map(lambda v: v + 3),)),
+    Entry("hardswish", mg.hardswish, lambda a: a * np.clip(a + 3, 0, 6) / 6, hardswish_vjp,
+          domain=(grid(0.25).map(lambda v: 2 * v),)),
+    Entry("clone", mg.clone, np.copy, lambda g, o, a: (g,)),
+    Entry("clamp", lambda a, lo, hi: mg.clamp(a, lo, hi), lambda a, lo, hi: np.minimum(np.maximum(a, lo), hi),
+          clamp_vjp, "clip", (grid(0.25), grid().map(lambda v: v - 3.0), grid().map(lambda v: v + 3.0))),
+    Entry("cat", lambda a, b: mg.cat([a, b], dim=0), lambda a, b: np.concatenate([a, b]),
+          lambda g, o, a, b: (g[: len(a)], g[len(a):]), "same_shape_1d"),
+    Entry("cumsum", lambda a, axis: mg.cumsum(a, axis), lambda a, axis: np.cumsum(a, axis=axis),
+          cumsum_vjp, "softmax"),
+    Entry("logsumexp", lambda a, axis: mg.logsumexp(a, axis), logsumexp_ref, logsumexp_vjp, "softmax"),
+    # torch.min(input) has no keepdim: it is only drawn with a dim
+    Entry("min", lambda a, axis=None, keepdims=False: mg.min(a) if axis is None else mg.min(a, axis, keepdims).values,
+          lambda a, axis=None, keepdims=False: np.min(a, axis=axis, keepdims=keepdims and axis is not None),
+          lambda g, o, a, axis=None, keepdims=False: min_vjp(g, o, a, axis, keepdims and axis is not None),
+          "reduce_int_nonempty", domain=(grid(),), distinct=True),
+    Entry("prod", lambda a, axis=None, keepdims=False: mg.prod(a, axis, keepdims),
+          lambda a, axis=None, keepdims=False: np.prod(a, axis=axis, keepdims=keepdims), prod_vjp,
+          "reduce_int"),
+    Entry("var", lambda a, axis=None, keepdims=False: mg.var(a, axis, keepdim=keepdims), var_ref, var_vjp,
+          "reduce"),
+    Entry("std", lambda a, axis=None, keepdims=False: mg.std(a, axis, keepdim=keepdims),
+          lambda a, **p: np.sqrt(var_ref(a, **p)), std_vjp, "reduce", distinct=True),
+    Entry("norm", lambda a, axis=None, keepdims=False: mg.norm(a, dim=axis, keepdim=keepdims),
+          lambda a, axis=None, keepdims=False: np.sqrt(np.sum(a * a, axis=axis, keepdims=keepdims)),
+          norm_vjp, "reduce", domain=(away_from_zero(0.5, 3),)),
+    # ----- minigrad.nn.functional's own functions -----
+    Entry("pad", lambda a: mg.nn.functional.pad(a, (1, 2), value=0.5),
+          lambda a: np.pad(a, [(0, 0)] * (a.ndim - 1) + [(1, 2)], constant_values=0.5),
+          lambda g, o, a: (g[..., 1:-2],), "at_least_1d"),
+    Entry("smooth_l1_loss", mg.nn.functional.smooth_l1_loss,
+          lambda a, b: np.mean(np.where(np.abs(a - b) < 1, 0.5 * (a - b) ** 2, np.abs(a - b) - 0.5)),
+          smooth_l1_vjp, "same_shape", (grid(), grid(0.25)), float_only=True),
+    Entry("huber_loss", mg.nn.functional.huber_loss,
+          lambda a, b: np.mean(np.where(np.abs(a - b) <= 1, 0.5 * (a - b) ** 2, np.abs(a - b) - 0.5)),
+          huber_vjp, "same_shape", (grid(), grid(0.25)), float_only=True),
+    Entry("hinge_loss", mg.nn.functional.hinge_loss, lambda s, y: np.mean(np.maximum(0, 1 - s * y)),
+          hinge_vjp, "same_shape", (grid(0.25), floats(-1, 1)), differentiable=(0,), prepare=plus_minus_one,
+          float_only=True),
+    Entry("nll_loss", mg.nn.functional.nll_loss, nll_ref, nll_vjp, "classes", differentiable=(0,),
+          float_only=True),
+    Entry("cross_entropy", mg.nn.functional.cross_entropy, cross_entropy_ref, cross_entropy_vjp,
+          "classes", differentiable=(0,), float_only=True),
+    Entry("binary_cross_entropy", mg.nn.functional.binary_cross_entropy, bce_ref, bce_vjp, "same_shape",
+          (floats(0.2, 3.8), floats(0, 4)), prepare=probabilities, float_only=True),
+    Entry("binary_cross_entropy_with_logits", mg.nn.functional.binary_cross_entropy_with_logits,
+          bce_logits_ref, bce_logits_vjp, "same_shape", (floats(-3, 3), floats(0, 1)), float_only=True),
     # ----- no gradient: comparisons and argmax -----
     Entry("argmax", lambda a: mg.argmax(a), lambda a: np.argmax(a), None, "nonempty"),
+    Entry("argmin", lambda a: mg.argmin(a), lambda a: np.argmin(a), None, "nonempty"),
     Entry("less", lambda a, b: a < b, np.less, None, "binary", (grid(), grid())),
     Entry("equal", lambda a, b: a == b, np.equal, None, "binary", (grid(), grid())),
 ]

@@ -258,7 +258,7 @@ def test_register_buffer_is_saved_but_not_a_parameter():
     assert list(s.state_dict()) == ["scale"]
     np.testing.assert_array_equal(s(mg.ones(2)).data, [5.0, 6.0])
     assert not s.scale.requires_grad
-    with pytest.raises(KeyError, match="register_buffer: 'weight' is already a parameter"):
+    with pytest.raises(KeyError, match="register_buffer: name 'weight' is already a parameter"):
         nn.Linear(1, 1).register_buffer("weight", mg.zeros(1))
     with pytest.raises(TypeError, match="register_buffer: buffer 'w' cannot be a Parameter"):
         s.register_buffer("w", nn.Parameter(np.zeros(1, dtype=np.float32)))

@@ -199,3 +199,68 @@ def test_one_hot():
         F.one_hot(mg.tensor(np.array([0, 2])), num_classes=2)
     with pytest.raises(TypeError, match="one_hot: tensor must hold integer class indices, got dtype float32"):
         F.one_hot(mg.tensor([0.0, 1.0]))
+
+
+# ----- weight and pos_weight are buffers, as in PyTorch -----
+def _probabilities(n=4, c=3, seed=1):
+    return np.random.default_rng(seed).uniform(0.1, 0.9, (n, c))
+
+
+@pytest.mark.parametrize(
+    "make, keys",
+    [
+        (lambda w, p: nn.CrossEntropyLoss(weight=w), ["weight"]),
+        (lambda w, p: nn.NLLLoss(weight=w), ["weight"]),
+        (lambda w, p: nn.BCELoss(weight=w), ["weight"]),
+        (lambda w, p: nn.BCEWithLogitsLoss(weight=w, pos_weight=p), ["weight", "pos_weight"]),
+    ],
+    ids=["CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"],
+)
+def test_loss_weights_are_buffers_in_state_dict_not_parameters(make, keys):
+    w, p = np.array([0.5, 2.0, 1.0]), np.array([3.0, 1.0, 0.25])
+    loss = make(mg.tensor(w), mg.tensor(p))
+    state = loss.state_dict()
+    assert list(state) == keys
+    np.testing.assert_array_equal(state["weight"], w)
+    if "pos_weight" in keys:
+        np.testing.assert_array_equal(state["pos_weight"], p)
+    assert [name for name, _ in loss.named_buffers()] == keys
+    assert list(loss.parameters()) == []
+    assert not loss.weight.requires_grad
+
+
+def test_a_loaded_weight_is_the_one_the_loss_uses():
+    x = mg.tensor(np.log(_probabilities()))
+    y = mg.tensor([0, 2, 1, 2])
+    loss = nn.NLLLoss(weight=mg.tensor([1.0, 1.0, 1.0]))
+    new = np.array([0.5, 2.0, 4.0])
+    loss.load_state_dict({"weight": new})
+    np.testing.assert_array_equal(loss.weight.data, new)
+    logp = x.data
+    picked = -logp[np.arange(4), y.data] * new[y.data]
+    np.testing.assert_allclose(loss(x, y).item(), picked.sum() / new[y.data].sum(), rtol=1e-12)
+
+
+def test_a_loaded_pos_weight_is_the_one_the_loss_uses():
+    x, y = np.array([0.3, -1.2, 2.0]), np.array([1.0, 0.0, 1.0])
+    loss = nn.BCEWithLogitsLoss(pos_weight=mg.tensor([1.0, 1.0, 1.0]))
+    loss.load_state_dict({"pos_weight": np.array([2.0, 5.0, 0.5])})
+    s = 1 / (1 + np.exp(-x))
+    expected = np.mean(-(np.array([2.0, 5.0, 0.5]) * y * np.log(s) + (1 - y) * np.log(1 - s)))
+    np.testing.assert_allclose(loss(mg.tensor(x), mg.tensor(y)).item(), expected, rtol=1e-12)
+
+
+def test_losses_without_weights_have_an_empty_state_dict():
+    for loss in [nn.CrossEntropyLoss(), nn.NLLLoss(), nn.BCELoss(), nn.BCEWithLogitsLoss()]:
+        assert loss.state_dict() == {} and loss.weight is None
+        loss.load_state_dict({})
+
+
+def test_a_numpy_weight_becomes_a_buffer_tensor():
+    loss = nn.CrossEntropyLoss(weight=np.array([1.0, 3.0]))
+    assert isinstance(loss.weight, mg.Tensor)
+    np.testing.assert_array_equal(loss.state_dict()["weight"], [1.0, 3.0])
+    logits, y = mg.tensor(np.array([[1.0, 2.0], [0.5, -0.5]])), mg.tensor([1, 0])
+    logp = logits.data - np.log(np.exp(logits.data).sum(axis=1, keepdims=True))
+    expected = -(3.0 * logp[0, 1] + 1.0 * logp[1, 0]) / 4.0
+    np.testing.assert_allclose(loss(logits, y).item(), expected, rtol=1e-12)

@@ -46,6 +46,8 @@ def draw_case(data, entry, values):
     def arr(shape, k):
         if kind == "where" and k == 0:  # the condition
             return data.draw(hnp.arrays(bool, shape), label="condition")
+        if kind == "classes" and k == 1:  # class indices for (N, C) scores
+            return data.draw(hnp.arrays(np.int64, shape, elements=st.integers(0, n_classes - 1)))
         return data.draw(hnp.arrays(np.float64, shape, elements=values(k)), label=f"input {k}")
 
     params = {}
@@ -63,7 +65,7 @@ def draw_case(data, entry, values):
         n = {"binary": 2, "clip": 3, "where": 3}[kind]
         shapes = data.draw(broadcast_shapes(n)).input_shapes
         inputs = [arr(shape, k) for k, shape in enumerate(shapes)]
-    elif kind in ("reduce", "reduce_nonempty"):
+    elif kind in ("reduce", "reduce_nonempty", "reduce_int", "reduce_int_nonempty"):
         shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3))
         axes = (
             st.none()
@@ -76,8 +78,10 @@ def draw_case(data, entry, values):
                 ),
             )
         )
+        if kind.startswith("reduce_int"):  # PyTorch's prod and min take one dim, not a tuple
+            axes = st.none() if not shape else st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1))
         axis = data.draw(axes, label="axis")
-        if kind == "reduce_nonempty":  # the max of nothing is an error, tested on its own
+        if kind.endswith("nonempty"):  # the max of nothing is an error, tested on its own
             reduced = range(len(shape)) if axis is None else np.atleast_1d(axis)
             shape = tuple(max(n, 1) if (k in reduced or k - len(shape) in reduced) else n
                           for k, n in enumerate(shape))  # fmt: skip
@@ -105,8 +109,14 @@ def draw_case(data, entry, values):
     elif kind == "same_shape":
         shape = data.draw(SHAPE)
         inputs = [arr(shape, k) for k in range(2)]
+    elif kind == "classes":
+        n, n_classes = data.draw(st.integers(0, 3), label="N"), data.draw(st.integers(1, 3), label="C")
+        inputs = [arr((n, n_classes), 0), arr((n,), 1)]
     else:
         raise AssertionError(f"unknown kind {kind!r}")
+    if entry.prepare:
+        with np.errstate(all="ignore"):
+            inputs = list(entry.prepare(*inputs))
     return inputs, params
 
 
@@ -206,6 +216,9 @@ NAN_CASES = {
     "linear": ([(2, 3), (4, 3), (4,)], {}),
     "same_shape_1d": ([(2, 3), (1, 3)], {}),
     "same_shape": ([(2, 3), (2, 3)], {}),
+    "reduce_int": ([(2, 3)], {"axis": 1}),
+    "reduce_int_nonempty": ([(2, 3)], {"axis": None}),
+    "classes": ([(2, 3), (2,)], {}),
 }
 
 
@@ -228,7 +241,11 @@ def test_nan_rule(entry, k):
         inputs[0] = np.array([[True, False, True], [False, True, False]])
     if entry.kind == "clip":
         inputs[1], inputs[2] = np.array(1.0), np.full(3, 2.0)
-    inputs[k].flat[1] = np.nan
+    if entry.kind == "classes":
+        inputs[1] = np.array([0, 2])
+    if entry.prepare:
+        inputs = list(entry.prepare(*inputs))
+    inputs[k].flat[min(1, inputs[k].size - 1)] = np.nan
     g = np.ones(np.shape(entry.forward(*inputs, **params)))
     check_gradients(entry, inputs, params, g)
 
@@ -265,6 +282,7 @@ def test_gradient_matches_finite_differences(entry, data):
 
 
 DTYPES = st.sampled_from([np.int64, np.float32, np.float64])
+FLOAT_DTYPES = st.sampled_from([np.float32, np.float64])
 
 
 def pytorch_result_dtype(numpy_dtype, arrays):
@@ -284,7 +302,8 @@ def pytorch_result_dtype(numpy_dtype, arrays):
 @given(data=st.data())
 def test_dtypes_follow_pytorch_and_gradients_keep_their_input_dtype(entry, data):
     inputs, params = draw_case(data, entry, lambda k: entry.domain[min(k, len(entry.domain) - 1)])
-    dtypes = [x.dtype if x.dtype == bool else data.draw(DTYPES, label=f"dtype {k}")
+    kinds = FLOAT_DTYPES if entry.float_only else DTYPES
+    dtypes = [x.dtype if x.dtype.kind in "bi" else data.draw(kinds, label=f"dtype {k}")
               for k, x in enumerate(inputs)]  # fmt: skip
     typed = [np.round(x).astype(d) if np.dtype(d).kind == "i" else x.astype(d)
              for x, d in zip(inputs, dtypes)]  # fmt: skip
@@ -316,16 +335,17 @@ NOT_OPS = {  # public names that are not tensor ops, and where they are tested
     "gradcheck", "gradgradcheck", "GradcheckError", "save", "load", "nn", "random",
     "autograd",  # autograd.grad: test_higher_order.py
     "zeros", "ones", "randn", "rand", "arange",  # factories: test_tensor.py
-    # issue 11, not yet in sweep_table.py: dtype names, factories, utils and grad modes in
-    # test_factories.py, test_ops_pytorch.py and test_data.py; the ops through check_op in
-    # test_ops_every_op.py and test_ops_pytorch.py
+    # issue 11: dtype names, factories, utils and grad modes, in test_factories.py,
+    # test_ops_pytorch.py and test_data.py
     "utils", "bool", "double", "float", "float16", "float32", "float64", "half", "int", "int8",
     "int16", "int32", "int64", "long", "short", "uint8", "eye", "from_numpy", "full", "full_like",
     "linspace", "ones_like", "rand_like", "randint", "randn_like", "zeros_like",
     "enable_grad", "inference_mode", "set_grad_enabled",
-    "argmin", "cat", "clamp", "clone", "cos", "cumsum", "elu", "erf", "expm1", "gelu", "hardswish",
-    "hardtanh", "log1p", "logsumexp", "min", "mish", "norm", "prod", "relu6", "selu", "sign",
-    "silu", "sin", "softplus", "std", "var",
+    # one-line aliases of swept ops and Tensor methods (torch_functions.py), values and gradients
+    # in test_torch_functions.py; add, sub, mul, div, neg, pow and reshape have entries already
+    "subtract", "multiply", "divide", "true_divide", "negative", "mm", "bmm", "mv", "dot", "outer",
+    "squeeze", "unsqueeze", "flatten", "unflatten", "t", "chunk", "split", "numel", "concat",
+    "eq", "ne", "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite",
 }  # fmt: skip
 
 
@@ -336,6 +356,29 @@ def test_every_public_op_has_an_entry():
     methods = [n for n, v in inspect.getmembers(mg.Tensor) if callable(v) and n.startswith("__r")]
     assert {"__radd__", "__rsub__", "__rmul__", "__rtruediv__", "__rpow__"} <= set(methods)
     assert {"rsub", "rtruediv", "rpow"} <= set(BY_NAME)
+
+
+# Public names of minigrad.nn.functional that are not differentiable functions of their inputs,
+# and where they are tested instead.
+F_NOT_SWEPT = {
+    "one_hot",  # integer class indices in, an int64 tensor out: no gradient (test_nn_losses.py)
+    "dropout",  # a random mask: its mask, scale and gradient in test_nn_layers.py::test_dropout_*
+}
+
+
+def test_every_public_functional_name_has_an_entry():
+    """F.__all__ is every public function of minigrad.nn.functional, and each is in the sweep
+    (under its own name, or as the minigrad op it is) or in F_NOT_SWEPT with its reason."""
+    import minigrad.nn.functional as F
+
+    defined = {n for n, v in vars(F).items()
+               if not n.startswith("_") and inspect.isfunction(v)}  # fmt: skip
+    assert defined == set(F.__all__), f"F.__all__ misses {defined - set(F.__all__)}"
+    missing = [n for n in F.__all__ if n not in BY_NAME and n not in F_NOT_SWEPT]
+    assert not missing, f"add a sweep_table entry for F.{missing} (or say in F_NOT_SWEPT why not)"
+    for name in F.__all__:  # an F name that is a minigrad op is swept through minigrad's name
+        if hasattr(mg, name) and name in BY_NAME:
+            assert getattr(F, name) is getattr(mg, name), f"F.{name} is not mg.{name}"
 
 
 def test_int_to_a_negative_int_power_is_refused_with_numpy_reason():
@@ -389,3 +432,75 @@ def test_pow_exponent_gradient_follows_pytorch_at_zero_and_negative_bases():
         (a**e).backward(np.ones(4))
     # 0 at 0 ** 2; 0 ** -1 = inf times log 0 = -inf; log(-2) is not real: NaN; 2 ** 0 * log 2
     np.testing.assert_array_equal(e.grad, [0.0, -np.inf, np.nan, np.log(2.0)])
+
+
+# ----- defects the sweep of issue 11's ops and the functional losses found (3 Dec 2026) -----
+def test_binary_cross_entropy_of_a_nan_probability_is_nan():
+    # it was 100: the NaN went down the log(0) = -100 branch, a finite loss from a NaN input
+    x = mg.tensor(np.array([np.nan, 0.5]), requires_grad=True)
+    loss = mg.nn.functional.binary_cross_entropy(x, mg.tensor(np.array([1.0, 1.0])), reduction="none")
+    assert np.isnan(loss.data[0]) and loss.data[1] == pytest.approx(np.log(2))
+    loss.sum().backward()
+    assert np.isnan(x.grad[0]) and x.grad[1] == pytest.approx(-2.0)
+
+
+def test_min_gradient_goes_to_the_nan_elements_as_max_does():
+    # it was 0 everywhere: no element equals a NaN min, so the NaN vanished from the gradient
+    x = mg.tensor(np.array([1.0, np.nan, 3.0]), requires_grad=True)
+    mg.min(x).backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 1.0, 0.0])
+
+
+@pytest.mark.parametrize("fn, g", [(mg.elu, 1.0), (mg.selu, 1.0507009873554805),
+                                   (mg.hardtanh, 1.0), (mg.relu6, 1.0), (mg.hardswish, 1.0)])  # fmt: skip
+def test_activations_pass_g_at_nan_as_pytorchs_comparisons_do(fn, g):
+    # PyTorch's backward tests x <= 0 (elu, selu), x <= min or x >= max (hardtanh, relu6) and
+    # x < -3, x <= 3 (hardswish): a NaN fails each test and gets the linear part's g. minigrad's
+    # elu, selu and hardswish gave NaN, hardtanh and relu6 gave 0 (the NaN masked away)
+    x = mg.tensor(np.array([np.nan]), requires_grad=True)
+    fn(x).backward(np.ones(1))
+    np.testing.assert_allclose(x.grad, [g], rtol=1e-15)
+
+
+def test_logsumexp_over_an_empty_dim_is_minus_infinity():
+    # it raised numpy's "zero-size array to reduction operation maximum"; PyTorch gives -inf
+    x = mg.tensor(np.zeros((2, 0)), requires_grad=True)
+    out = mg.logsumexp(x, 1)
+    np.testing.assert_array_equal(out.data, [-np.inf, -np.inf])
+    out.backward(np.ones(2))
+    assert x.grad.shape == (2, 0)
+    assert mg.logsumexp(mg.tensor([1, 2]), 0).dtype == mg.float32  # ints become floats
+
+
+def test_variance_of_one_element_has_a_nan_gradient_not_a_zero_division():
+    # it raised ZeroDivisionError in backward (2 / (n - 1) with n = 1); PyTorch: NaN
+    x = mg.tensor(np.array([2.0]), requires_grad=True)
+    out = mg.var(x)
+    assert np.isnan(out.item())
+    out.backward()
+    assert np.isnan(x.grad[0])
+
+
+def test_prod_gradient_of_a_subnormal_does_not_underflow():
+    # it was 0: g * out underflowed before the division by a
+    x = mg.tensor(np.array(5e-324), requires_grad=True)
+    mg.prod(x).backward(np.array(0.5))
+    assert x.grad == 0.5
+
+
+def test_bce_with_logits_at_an_infinite_logit_is_infinite_as_pytorchs():
+    # softplus(x) - x y was inf - inf = NaN at x = inf for 0 < y < 1; PyTorch's form gives inf
+    F = mg.nn.functional
+    x = mg.tensor(np.array([np.inf, np.inf, 3.0]), requires_grad=True)
+    loss = F.binary_cross_entropy_with_logits(x, mg.tensor(np.array([0.5, 0.0, 1.0])), reduction="none")
+    np.testing.assert_allclose(loss.data, [np.inf, np.inf, np.log1p(np.exp(-3.0))], rtol=1e-15)
+    loss.sum().backward()
+    np.testing.assert_allclose(x.grad, [0.5, 1.0, 1 / (1 + np.exp(-3.0)) - 1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("loss, slope", [("huber_loss", 1.0), ("smooth_l1_loss", 1.0)])
+def test_huber_and_smooth_l1_gradients_at_an_infinite_difference_are_the_slope(loss, slope):
+    # the unused square's VJP multiplied 0 by inf: NaN; PyTorch gives the slope
+    x = mg.tensor(np.array([np.inf, -np.inf, 0.5]), requires_grad=True)
+    getattr(mg.nn.functional, loss)(x, mg.tensor(np.zeros(3)), reduction="sum").backward()
+    np.testing.assert_array_equal(x.grad, [slope, -slope, 0.5])

@@ -5,7 +5,7 @@ would not be trained or saved); these containers register each entry as a child,
 position ("0", "1", ...) or by its key, as PyTorch does.
 """
 
-from .module import Module
+from .module import Module, _check_name
 
 
 def _check_module(caller, key, module):
@@ -67,9 +67,10 @@ class ModuleDict(Module):
         return self._modules[key]
 
     def __setitem__(self, key, module):
-        if not isinstance(key, str) or not key or "." in key:
-            raise KeyError(f"ModuleDict: key must be a non-empty str without '.', got {key!r}")
-        setattr(self, key, _check_module("ModuleDict", key, module))
+        _check_name(self, "ModuleDict", "key", key, self._modules)  # "keys" would hide keys()
+        _check_module("ModuleDict", key, module)
+        self._modules[key] = module
+        object.__setattr__(self, key, module)
 
     def __delitem__(self, key):
         self[key]  # the KeyError above for a missing key

@@ -28,8 +28,19 @@ from ..ops import (  # noqa: F401 (re-exported: PyTorch's F.relu, F.gelu, ...)
 )
 from ..ops import log as _log
 from ..ops import pad as pad
-from ..random import generator
+from ..random import generator as _generator
 from ..tensor import Tensor
+
+__all__ = [
+    # losses
+    "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "cross_entropy",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "hinge_loss",
+    # activations (the ops of the same name)
+    "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu", "elu", "selu",
+    "silu", "mish", "softplus", "hardtanh", "relu6", "hardswish",
+    # the rest
+    "dropout", "one_hot", "pad",
+]  # fmt: skip
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -87,7 +98,8 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     ):  # PyTorch: beta = 0 is exactly the L1 loss (the quadratic branch would divide by 0)
         return _reduce("smooth_l1_loss", _abs(diff), reduction)
     small = np.abs(diff.data) < beta
-    loss = ops.where(small, 0.5 * diff * diff / beta, _abs(diff) - 0.5 * beta)
+    inner = ops.where(small, diff, 0.0)  # so an infinite diff's unused square adds 0 * inf = NaN nowhere
+    loss = ops.where(small, 0.5 * inner * inner / beta, _abs(diff) - 0.5 * beta)
     return _reduce("smooth_l1_loss", loss, reduction)
 
 
@@ -98,7 +110,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
         raise ValueError(f"huber_loss: delta must be > 0, got {delta}")
     diff = input - target
     small = np.abs(diff.data) <= delta
-    loss = ops.where(small, 0.5 * diff * diff, delta * (_abs(diff) - 0.5 * delta))
+    inner = ops.where(small, diff, 0.0)  # as in smooth_l1_loss: no 0 * inf from the unused square
+    loss = ops.where(small, 0.5 * inner * inner, delta * (_abs(diff) - 0.5 * delta))
     return _reduce("huber_loss", loss, reduction)
 
 
@@ -190,10 +203,14 @@ def cross_entropy(
 
 
 def _clamped_log(p):
-    """max(log p, -100), with log 0 = -100 and no warning (PyTorch's clamp in binary_cross_entropy)."""
-    positive = _data(p) > 0
+    """max(log p, -100), with log 0 = -100 and no warning (PyTorch's clamp in binary_cross_entropy).
+
+    A NaN stays NaN, in the loss and in the gradient, as in PyTorch (it once became log 0 = -100,
+    a finite loss of 100: found by tests/test_sweep.py); hence maximum, whose VJP passes g at NaN,
+    rather than clip, whose VJP is 0 there."""
+    positive = ~(_data(p) <= 0)  # NaN included
     safe = ops.where(positive, p, 1.0)  # log(1) = 0 placeholder where p = 0; replaced below
-    return ops.where(positive, ops.clip(_log(safe), min=-100.0), -100.0)
+    return ops.where(positive, ops.maximum(_log(safe), -100.0), -100.0)
 
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
@@ -227,8 +244,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     _check_same_shape("binary_cross_entropy_with_logits", input, target)
     # softplus(x) = log(1 + exp(x)), computed stably; its VJP is sigmoid(x), so the second
     # derivative is sigmoid'(x) everywhere (a max/abs form gives 0 at x = 0: sign(0) is flat)
-    if pos_weight is None:
-        loss = softplus(input, threshold=np.inf) - input * target  # (1 - y) x + softplus(-x)
+    if pos_weight is None:  # PyTorch's form: at x = inf, y < 1 the loss is inf (softplus(x) - x y: NaN)
+        loss = (1 - target) * input + softplus(-input, threshold=np.inf)
     else:
         softplus_of_minus_x = softplus(-input, threshold=np.inf)
         loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus_of_minus_x
@@ -259,7 +276,7 @@ def dropout(input, p=0.5, training=True):
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p}")
     if not training or p == 0:
         return input
-    keep = generator().random(input.shape) >= p
+    keep = _generator().random(input.shape) >= p
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)  # p = 1 drops everything, as PyTorch does
     return input * (keep * scale).astype(input.dtype)
 

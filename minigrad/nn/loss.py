@@ -1,7 +1,8 @@
 """Loss modules: each one stores its options and calls the function of the same name in functional.
 
 `nn.CrossEntropyLoss(label_smoothing=0.1)(logits, target)` is `F.cross_entropy(logits, target,
-label_smoothing=0.1)`; the formula of each loss is in that function's docstring.
+label_smoothing=0.1)`; the formula of each loss is in that function's docstring. Class weights
+and `pos_weight` are buffers, as in PyTorch: in `state_dict()` and `buffers()`, not `parameters()`.
 """
 
 from . import functional as F
@@ -61,7 +62,8 @@ class NLLLoss(_Loss):
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
         super().__init__(reduction)
-        self.weight, self.ignore_index = weight, ignore_index
+        self.register_buffer("weight", weight)  # saved in state_dict() as "weight", as in PyTorch
+        self.ignore_index = ignore_index
 
     def forward(self, input, target):
         return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
@@ -72,7 +74,8 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
         super().__init__(reduction)
-        self.weight, self.ignore_index, self.label_smoothing = weight, ignore_index, label_smoothing
+        self.register_buffer("weight", weight)  # saved in state_dict() as "weight", as in PyTorch
+        self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
     def forward(self, input, target):
         return F.cross_entropy(
@@ -90,7 +93,7 @@ class BCELoss(_Loss):
 
     def __init__(self, weight=None, reduction="mean"):
         super().__init__(reduction)
-        self.weight = weight
+        self.register_buffer("weight", weight)  # saved in state_dict() as "weight", as in PyTorch
 
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
@@ -101,7 +104,8 @@ class BCEWithLogitsLoss(_Loss):
 
     def __init__(self, weight=None, reduction="mean", pos_weight=None):
         super().__init__(reduction)
-        self.weight, self.pos_weight = weight, pos_weight
+        self.register_buffer("weight", weight)  # both saved in state_dict(), as in PyTorch
+        self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input, target):
         return F.binary_cross_entropy_with_logits(

@@ -19,6 +19,29 @@ def _as_buffer(caller, name, value):
     return value.detach() if isinstance(value, Tensor) else Tensor(np.asarray(value))
 
 
+def _check_name(module, caller, argument, name, registry):
+    """Refuse a name that state_dict() could not spell or that would hide an attribute (PyTorch's
+    add_module rules): not a str, empty, containing '.', or already an attribute of the module
+    that is not an entry of `registry` (replacing an entry by name is allowed)."""
+    if not isinstance(name, str):
+        raise TypeError(f"{caller}: {argument} must be a str, got {type(name).__name__} {name!r}")
+    if not name:
+        raise KeyError(f"{caller}: {argument} can't be an empty string")
+    if "." in name:
+        raise KeyError(
+            f"{caller}: {argument} {name!r} can't contain '.' (state_dict() joins names with '.')"
+        )
+    for other, role in ((module._parameters, "a parameter"), (module._modules, "a child module"),
+                        (module._buffers, "a buffer")):  # fmt: skip
+        if name in other and other is not registry:
+            raise KeyError(f"{caller}: {argument} {name!r} is already {role}")
+    if name not in registry and hasattr(module, name):
+        raise KeyError(
+            f"{caller}: {argument} {name!r}: attribute {name!r} already exists on"
+            f" {type(module).__name__} (the entry would hide it); choose another name"
+        )
+
+
 class Parameter(Tensor):
     """A Tensor that is a model's weight: it requires grad, and a Module that holds it registers it."""
 
@@ -62,6 +85,9 @@ class Module:
                     f" {name!r} ({kind.__name__} or None expected; to change a parameter's"
                     " values, write to its .data)"
                 )
+        if isinstance(value, (Parameter, Module)) and hasattr(type(self), name):
+            # `self.parameters = nn.Linear(...)` would hide the method parameters() itself
+            _check_name(self, type(self).__name__, "attribute", name, {})
         if name in self._buffers:  # `self.running_mean = new` keeps it a buffer, as in PyTorch
             self._buffers[name] = _as_buffer(type(self).__name__, name, value)
             object.__setattr__(self, name, self._buffers[name])
@@ -80,14 +106,33 @@ class Module:
         Buffers get no gradient and are not handed to optimizers, but `state_dict()` saves them
         and `load_state_dict()` restores them.
         """
-        if not isinstance(name, str) or not name or "." in name:
-            raise KeyError(
-                f"register_buffer: name must be a non-empty str without '.', got {name!r}"
-            )
-        if name in self._parameters or name in self._modules:
-            raise KeyError(f"register_buffer: {name!r} is already a parameter or a child module")
+        _check_name(self, "register_buffer", "name", name, self._buffers)
         self._buffers[name] = _as_buffer("register_buffer", name, tensor)
         object.__setattr__(self, name, self._buffers[name])
+
+    def add_module(self, name, module):
+        """Register a child module under `name` (as `self.name = module` does, for names made at run
+        time); a name that is empty, contains '.' or is already an attribute is refused."""
+        _check_name(self, "add_module", "name", name, self._modules)
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(
+                f"add_module: module must be a Module or None, got {type(module).__name__}"
+            )
+        self._parameters.pop(name, None)
+        self._modules[name] = module
+        object.__setattr__(self, name, module)
+
+    register_module = add_module  # PyTorch's alias
+
+    def register_parameter(self, name, param):
+        """Register a Parameter under `name` (or None, an empty slot); names as for add_module."""
+        _check_name(self, "register_parameter", "name", name, self._parameters)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"register_parameter: param must be a Parameter or None, got {type(param).__name__}"
+            )
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
 
     def forward(self, *args, **kwargs):
         """The computation; subclasses define it."""
