@@ -2,6 +2,7 @@
 
 Run:  python benchmarks/bench_optim.py [--quick] [--sizes 1e3 1e6] [--algorithms Adam SGD]
       python benchmarks/bench_optim.py --kernel-costs   (numba's costs per tuple length)
+      python benchmarks/bench_optim.py --breakdown      (where an Adam step's time goes, 1e3)
 
 For each total size the parameters are 10 float32 tensors of size/10 elements, each with a fixed
 random gradient. A step's time is the median over many steps, measured after warm-up steps (so
@@ -388,6 +389,58 @@ def kernel_costs(lengths=(1, 2, 4, 8, 16, 32), size=100):
         print(f"{n:>12} {compile_time:>11.2f} s {fmt_time(call):>11} {call / n * 1e6:>7.2f} us")
 
 
+def breakdown(total=1000, repeats=20000):
+    """Print where one Adam step's time goes at ``total`` weights (10 float32 tensors).
+
+    Each line times one layer of the call path by itself, in a loop of ``repeats`` calls (the
+    best of 5 loops): the whole step, the step's bookkeeping (``Optimizer._last_batches``: the
+    identity checks, step counts), ``Adam.update`` (reads the group and the state views, calls
+    the kernel), the compiled kernel called directly with the same arguments, and a compiled
+    function that takes the same arguments and does nothing (numba's dispatch: converting them).
+    """
+    import numba
+
+    params = [Param(data, grad) for data, grad in random_tensors(total, np.random.default_rng(0))]
+    opt = optim.Adam(params, lr=1e-3)
+    for _ in range(10):
+        opt.step()
+    arrays = [(g, p, p.data, p.grad) for g in opt.param_groups for p in g["params"]]
+    (group, batch), *rest = opt._last_step[1]
+    beta1, beta2 = group["betas"]
+    arguments = dict(params=batch.params, grads=batch.grads, exp_avgs=batch.state("exp_avg"),
+                     exp_avg_sqs=batch.state("exp_avg_sq"), max_exp_avg_sqs=None,
+                     steps=batch.steps, lr=1e-3, beta1=beta1, beta2=beta2, eps=1e-8,
+                     weight_decay=0.0, maximize=False, decoupled=False)  # fmt: skip
+    from minigrad.optim.adam import adam
+
+    compiled = adam.lazy.compiled(False)
+    does_nothing = numba.njit(
+        lambda params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1, beta2,
+        eps, weight_decay, maximize, decoupled: None
+    )  # fmt: skip
+    layers = [
+        ("opt.step()", opt.step),
+        ("  bookkeeping (_last_batches)", lambda: opt._last_batches(arrays)),
+        ("  Adam.update(group, batch)", lambda: opt.update(group, batch)),
+        ("    compiled kernel, called directly", lambda: compiled(**arguments)),
+        ("    a kernel that does nothing", lambda: does_nothing(**arguments)),
+    ]
+    print(f"# Adam, {total:.0e} weights in 10 float32 tensors, {len(rest) + 1} batch(es)")
+    for label, call in layers:
+        best = min(_loop_time(call, repeats) for _ in range(5))
+        print(f"{label:<40} {fmt_time(best):>9}")
+
+
+def _loop_time(call, repeats):
+    """Mean time of one call of ``call`` over a loop of ``repeats`` calls (after 200 untimed)."""
+    for _ in range(200):
+        call()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        call()
+    return (time.perf_counter() - start) / repeats
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="sizes 1e3 and 1e6, fewer repeats")
@@ -406,10 +459,18 @@ def main(argv=None):
         action="store_true",
         help="only print numba's compile time and call cost per tuple length",
     )
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="only print where one Adam step's time goes at 1e3 weights",
+    )
     parser.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.kernel_costs:
         kernel_costs()
+        return
+    if args.breakdown:
+        breakdown()
         return
 
     if args.sizes:
