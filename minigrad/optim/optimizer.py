@@ -312,7 +312,7 @@ class Optimizer:
     def _last_batches(self, arrays):
         """Last step's batches, ready for this step, if only gradient arrays changed since.
 
-        At 1e3 weights the Python around the kernel call is most of a step (docs/benchmarks.md).
+        At 1e3 weights the Python around the kernel call is about half of a step (benchmarks.md).
         When each group, parameter and ``p.data`` is the object it was then and the same
         parameters have a gradient, only new gradient arrays need checking and viewing (the
         batches still read the hyper-parameters and the state buffers afresh at every step).
