@@ -5,7 +5,8 @@
 (a) MLP 2-16-16-1, batch 100, MSE loss: small arrays, so the time is per-op overhead.
 (b) MLP 784-256-256-10, batch 256, cross-entropy: large matmuls, so the time is BLAS.
 The hand-written numpy step does the same arithmetic with backprop written out by hand (no graph):
-it is the floor an autograd engine on numpy can approach. All three run in this one process.
+it is the floor an autograd engine on numpy can approach. torch and, on (a), JAX (the whole step
+compiled by jax.jit) run too if installed. All of them run in this one process.
 
 A second table times minigrad's step with its backward run three ways: the VJPs on numpy arrays
 (what backward does), the same VJPs on Tensors under no_grad (the other convention ops.py could
@@ -171,6 +172,47 @@ def torch_step(sizes, x, y, weights, classification):
     return step
 
 
+def jax_step(sizes, x, y, weights, classification):
+    """The same step in JAX, forward, gradient and update compiled together by jax.jit."""
+    import jax
+    import jax.numpy as jnp
+
+    n_layers = len(sizes) - 1
+
+    def loss_of(params, x, y):
+        h = x
+        for i in range(n_layers):
+            h = h @ params[2 * i].T + params[2 * i + 1]
+            h = jax.nn.relu(h) if i < n_layers - 1 else h
+        if classification:
+            return -jnp.mean(jax.nn.log_softmax(h, axis=1)[jnp.arange(len(y)), y])
+        return jnp.mean((h - y) ** 2)
+
+    @jax.jit
+    def update(params, x, y):
+        grads = jax.grad(loss_of)(params, x, y)
+        return [p - LR * g for p, g in zip(params, grads)]
+
+    state = [[jnp.asarray(w) for w in weights]]
+    xj, yj = jnp.asarray(x), jnp.asarray(y)
+
+    def step():
+        state[0] = jax.block_until_ready(update(state[0], xj, yj))  # wait: jax runs asynchronously
+
+    return step, state
+
+
+def check_jax_agreement(sizes, x, y, weights, classification):
+    """Guard JAX's row too: one jit step and one hand-written step give the same weights."""
+    step, state = jax_step(sizes, x, y, weights, classification)
+    hand, hand_weights = numpy_step(sizes, x, y, weights, classification)
+    step()
+    hand()
+    for k, (value, expected) in enumerate(zip(state[0], hand_weights)):
+        if not np.allclose(np.asarray(value), expected, rtol=1e-4, atol=1e-6):
+            raise AssertionError(f"jax and hand-written numpy disagree on weight {k}")
+
+
 def check_agreement(sizes, x, y, weights, classification, backward=None):
     """Guard the comparison: one minigrad step and one hand-written step give the same weights."""
     ours, model = minigrad_step(sizes, x, y, weights, classification, backward)
@@ -192,18 +234,28 @@ def main():
         torch_version = torch.__version__
     except ImportError:
         torch_version = None
+    try:
+        import jax
+
+        jax_version = jax.__version__
+    except ImportError:
+        jax_version = None
 
     cases = [
         ("(a) MLP 2-16-16-1, batch 100, MSE", [2, 16, 16, 1], 100, False, 2.5),
         ("(b) MLP 784-256-256-10, batch 256, CE", [784, 256, 256, 10], 256, True, 1.15),
     ]
     print(
-        f"numpy {np.__version__}, torch {torch_version or 'not installed'}; {args.steps} steps each,"
-        " interleaved in 10 blocks; a ratio is the median of the blocks' ratios"
+        f"numpy {np.__version__}, torch {torch_version or 'not installed'},"
+        f" jax {jax_version or 'not installed'}; {args.steps} steps each, interleaved in 10 blocks;"
+        " a ratio is the median of the blocks' ratios; jax on the tiny step only (the stretch goal)"
     )
-    header = "| case | minigrad | hand-written numpy | torch | minigrad / numpy (target) | minigrad / torch |"
+    header = (
+        "| case | minigrad | hand-written numpy | torch | jax, jit | minigrad / numpy (target)"
+        " | minigrad / torch | jax / numpy |"
+    )
     print(header)
-    print("|" + "---|" * 6)
+    print("|" + "---|" * 8)
     conventions = []
     for label, sizes, batch, classification, target in cases:
         problem = make_problem(sizes, batch, classification)
@@ -215,13 +267,17 @@ def main():
         }
         if torch_version:
             contenders["torch"] = torch_step(sizes, *problem, classification)
+        if jax_version and not classification:
+            check_jax_agreement(sizes, *problem, classification)
+            contenders["jax"] = jax_step(sizes, *problem, classification)[0]
         medians, ratios = interleaved_times(contenders, steps)
-        ours, hand, theirs = medians["minigrad"], medians["hand"], medians.get("torch")
-        torch_cell = f"{theirs:,.0f} us" if theirs else "n/a"
-        ratio_torch = f"{ratios['minigrad'] / ratios['torch']:.2f}x" if theirs else "n/a"
+        ours, hand = medians["minigrad"], medians["hand"]
+        cells = [f"{medians[k]:,.0f} us" if k in medians else "n/a" for k in ("torch", "jax")]
+        ratio_torch = f"{ratios['minigrad'] / ratios['torch']:.2f}x" if "torch" in ratios else "n/a"
+        ratio_jax = f"{ratios['jax']:.2f}x" if "jax" in ratios else "n/a"
         print(
-            f"| {label} | {ours:,.0f} us | {hand:,.0f} us | {torch_cell} |"
-            f" {ratios['minigrad']:.2f}x ({target}x) | {ratio_torch} |"
+            f"| {label} | {ours:,.0f} us | {hand:,.0f} us | {' | '.join(cells)} |"
+            f" {ratios['minigrad']:.2f}x ({target}x) | {ratio_torch} | {ratio_jax} |"
         )
         conventions.append((label, sizes, problem, classification, steps))
     print()
