@@ -48,6 +48,9 @@ class Entry:
     distinct: bool = False  # finite differences need inputs without ties (the max's kink)
     prepare: Callable | None = None  # drawn inputs -> valid ones (probabilities, +-1 labels)
     float_only: bool = False  # PyTorch refuses integer inputs (the losses): no int dtypes drawn
+    # (g, out, *inputs) -> the size of the terms each gradient sums, where they may cancel: the
+    # error bound of a gradient that is a difference of large terms is relative to those terms
+    grad_terms: Callable | None = None
 
 
 def sign(x):
@@ -315,6 +318,13 @@ def bce_vjp(g, out, x, y):
     return g * d_x / n, g * d_y / n
 
 
+def bce_terms(g, out, x, y):
+    n = max(x.size, 1)
+    with np.errstate(all="ignore"):
+        return (np.abs(g) * (np.abs(y / x) + np.abs((1 - y) / (1 - x))) / n,
+                np.abs(g) * (np.abs(clamped_log(x)) + np.abs(clamped_log(1 - x))) / n)
+
+
 def bce_logits_ref(x, y):
     return np.mean((1 - y) * x + np.logaddexp(0, -x))  # PyTorch's form: inf at x = inf, y < 1
 
@@ -507,7 +517,7 @@ ENTRIES = [
     Entry("cross_entropy", mg.nn.functional.cross_entropy, cross_entropy_ref, cross_entropy_vjp,
           "classes", differentiable=(0,), float_only=True),
     Entry("binary_cross_entropy", mg.nn.functional.binary_cross_entropy, bce_ref, bce_vjp, "same_shape",
-          (floats(0.2, 3.8), floats(0, 4)), prepare=probabilities, float_only=True),
+          (floats(0.2, 3.8), floats(0, 4)), prepare=probabilities, float_only=True, grad_terms=bce_terms),
     Entry("binary_cross_entropy_with_logits", mg.nn.functional.binary_cross_entropy_with_logits,
           bce_logits_ref, bce_logits_vjp, "same_shape", (floats(-3, 3), floats(0, 1)), float_only=True),
     # ----- no gradient: comparisons and argmax -----

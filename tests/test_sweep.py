@@ -188,14 +188,16 @@ def check_gradients(entry, inputs, params, g):
     with np.errstate(all="ignore"):
         out.backward(g)
         expected = entry.vjp(g, out.data, *inputs, **params)
-    grads = dict(zip(entry.differentiable or range(len(inputs)), expected))
+        sizes = entry.grad_terms(g, out.data, *inputs) if entry.grad_terms else map(np.abs, expected)
+    positions = entry.differentiable or range(len(inputs))
+    grads, terms = dict(zip(positions, expected)), dict(zip(positions, sizes))
     for k in wanted:
         assert tensors[k].grad is not None, f"{entry.name}: input {k} got no gradient"
         with np.errstate(all="ignore"):
             reference = sum_to_shape(grads[k], inputs[k].shape)
             # A gradient summed over broadcast axes depends on the order of the sum: its error
             # bound is relative to the sum of the terms' sizes (1e300 - 1e300 + 1 is 0 or 1).
-            scale = sum_to_shape(np.abs(grads[k]), inputs[k].shape)
+            scale = sum_to_shape(terms[k], inputs[k].shape)
             atol = 1e-300 + np.where(np.isfinite(scale), 1e-7 * scale, 0.0)
         close(tensors[k].grad, reference, f"{entry.name}: gradient of input {k}", 1e-7, atol)
 
