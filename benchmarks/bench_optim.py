@@ -370,7 +370,7 @@ def kernel_costs(lengths=(1, 2, 4, 8, 16, 32), size=100):
 
     _jit.register_numba_helpers()
     numba.njit(lambda x: x)(1.0)  # numba's own start-up is not a compile time
-    compiled = numba.njit(**{**_jit.JIT_OPTIONS, "cache": False})(adam.loop)
+    compiled = numba.njit(**{**_jit.JIT_OPTIONS, "cache": False})(adam.lazy.loop)
     does_nothing = numba.njit(lambda arrays: None)
     print(f"{'tuple length':>12} {'Adam compile':>13} {'empty call':>11} {'per array':>10}")
     for n in lengths:

@@ -64,8 +64,8 @@ def assert_kernel_equals_twin(kernel, param, grad, state, hyper, parallel, steps
     twin = [param.copy(), *(a.copy() for a in state)]
     compiled = [a.copy() for a in twin]
     for _ in range(steps):
-        kernel.twin(twin[0], grad, *twin[1:], *hyper)
-        kernel.compiled(parallel)(compiled[0], grad, *compiled[1:], *hyper)
+        kernel.lazy.twin(twin[0], grad, *twin[1:], *hyper)
+        kernel.lazy.compiled(parallel)(compiled[0], grad, *compiled[1:], *hyper)
     for a, b in zip(compiled, twin):
         np.testing.assert_array_equal(a, b)
 

@@ -354,7 +354,7 @@ def test_disable_jit_runs_the_numpy_twin():
         "class P: pass\n"
         "p = P(); p.data = np.ones(3); p.grad = np.ones(3)\n"
         "SGD([p], lr=0.5).step()\n"
-        "import sys; print(sgd._use_twin, sgd._compiled == {}, 'numba' in sys.modules, p.data[0])"
+        "import sys; print(sgd.lazy._use_twin, sgd.lazy._compiled == {}, 'numba' in sys.modules, p.data[0])"
     )
     env = {**os.environ, "MINIGRAD_DISABLE_JIT": "1"}
     out = subprocess.run(
@@ -368,7 +368,7 @@ def test_kernel_compiles_without_cache_when_no_cache_dir_is_writable(monkeypatch
 
     # No cache locator: what numba finds on a read-only install with no writable home.
     monkeypatch.setattr(caching.CacheImpl, "_locator_classes", [])
-    lazy = _jit.LazyKernel(sgd.loop, sgd.twin)
+    lazy = _jit.LazyKernel(sgd.lazy.loop, sgd.lazy.twin)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         compiled = lazy.compiled()
@@ -456,7 +456,7 @@ def test_second_process_loads_the_compiled_kernel_from_the_disk_cache(tmp_path):
         "a = (np.ones(8),)\n"
         "sgd(params=a, grads=a, momentum_buffers=a, steps=np.ones(1), lr=0.1, momentum=0.9,"
         " dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False)\n"
-        "print(sum(sgd.compiled().stats.cache_hits.values()))"
+        "print(sum(sgd.lazy.compiled().stats.cache_hits.values()))"
     )
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}  # an empty cache of our own
     runs = [

@@ -8,6 +8,7 @@ Set the environment variable ``MINIGRAD_DISABLE_JIT=1`` (or numba's own ``NUMBA_
 before the first step to run the plain-numpy twins instead: slower, but steppable in a debugger.
 """
 
+import functools
 import hashlib
 import os
 import types
@@ -199,24 +200,36 @@ class LazyKernel:
             self._compiled[parallel] = compile_kernel(self.loop, parallel)
         return self._compiled[parallel]
 
-    def __call__(self, **arguments):
+    def implementation(self, params):
+        """What to call for a batch with these ``params``: the twin, or a compiled loop."""
         if self._use_twin is None:  # first call: decide once (reading os.environ costs 1 us)
             self._use_twin = jit_disabled()
         if self._use_twin:
-            return self.twin(**arguments)
-        parallel = PARALLEL_MIN_SIZE is not None and (
-            sum(map(len, arguments["params"])) >= PARALLEL_MIN_SIZE
-        )
-        (self._compiled.get(parallel) or self.compiled(parallel))(**arguments)
+            return self.twin
+        parallel = PARALLEL_MIN_SIZE is not None and sum(map(len, params)) >= PARALLEL_MIN_SIZE
+        return self._compiled.get(parallel) or self.compiled(parallel)
 
     def __repr__(self):
         return f"LazyKernel({self.loop.__name__}, twin={self.twin.__name__})"
 
 
 def kernel(twin):
-    """Decorator: ``@kernel(twin)`` over a plain loop makes the LazyKernel of that loop and twin."""
+    """Decorator: ``@kernel(twin)`` over a plain loop makes a function that runs that loop compiled
+    (or ``twin``), its LazyKernel in ``.lazy``.
+
+    A plain function rather than the LazyKernel object itself: CPython calls an object's
+    ``__call__`` with keyword arguments through a slower path than a function, and Adam's step
+    on 10 x 100 weights took 11.1 us through the object, 10.6 us through this function.
+    """
 
     def wrap(loop):
-        return LazyKernel(loop, twin)
+        lazy = LazyKernel(loop, twin)
+
+        @functools.wraps(loop)
+        def run(**arguments):
+            lazy.implementation(arguments["params"])(**arguments)
+
+        run.lazy = lazy
+        return run
 
     return wrap

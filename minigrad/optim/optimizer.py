@@ -154,14 +154,12 @@ class Batch:
 
     def view_grads(self, grads):
         """Take ``grads`` (already checked) as the gradients: 1-D, in the parameters' orders."""
-        self.grads = tuple(grad.ravel(o) for grad, o in zip(grads, self.orders))
+        flat = [grad.ravel(o) for grad, o in zip(grads, self.orders)]
+        self.grads = tuple(flat)
         self._grad_arrays = grads
-        # ravel views a gradient that is contiguous in that order and copies any other; a copy
-        # must be made again at every step, as the gradient may have been written since
-        self._grads_copied = not all(
-            grad.flags.c_contiguous if o == "C" else grad.flags.f_contiguous
-            for grad, o in zip(grads, self.orders)
-        )
+        # ravel views a gradient that is contiguous in that order and copies any other (a copy
+        # has no .base); a copy must be made again at every step: the gradient may have changed
+        self._grads_copied = any([g.base is None for g in flat])
 
     def next_step(self, new_grads=None):
         """Make the batch ready for one more step, with new gradient arrays if any (checked)."""
@@ -329,7 +327,10 @@ class Optimizer:
             if grad is not grad0:
                 if grad is None or grad0 is None:
                     return None
-                self._check_grad(p, data, grad)
+                # data is last step's array, checked then: only the new gradient needs checking
+                bad = not isinstance(grad, np.ndarray) or grad.shape != data.shape
+                if bad or grad.dtype != data.dtype:
+                    self._bad_grad(p)
                 new_grads = True
         self._last_step = (arrays, last[1])
         for _, batch in last[1]:
