@@ -202,9 +202,9 @@ def std_vjp(g, out, a, axis=None, keepdims=False):
 
 
 def norm_vjp(g, out, a, axis=None, keepdims=False):
-    # the gradient of sqrt(sum(a * a)): a / norm, 0 / 0 = NaN at a zero norm (minigrad builds norm
-    # from sqrt and sum; PyTorch's norm_backward puts 0 there instead: docs/reliability.md)
-    return (reduce_shape(g, a, axis, keepdims) * a / reduce_shape(np.asarray(out), a, axis, keepdims),)
+    # a / norm, and 0 at a zero norm (PyTorch's norm_backward: the subgradient 0, not 0 / 0)
+    norm = reduce_shape(np.asarray(out), a, axis, keepdims)
+    return (reduce_shape(g, a, axis, keepdims) * a / np.where(norm == 0, 1.0, norm),)
 
 
 def erf_ref(a):
@@ -488,7 +488,7 @@ ENTRIES = [
           lambda a, **p: np.sqrt(var_ref(a, **p)), std_vjp, "reduce", distinct=True),
     Entry("norm", lambda a, axis=None, keepdims=False: mg.norm(a, dim=axis, keepdim=keepdims),
           lambda a, axis=None, keepdims=False: np.sqrt(np.sum(a * a, axis=axis, keepdims=keepdims)),
-          norm_vjp, "reduce", domain=(away_from_zero(0.5, 3),)),
+          norm_vjp, "reduce", domain=(away_from_zero(0.5, 3),)),  # (the kink at 0: not for FD)
     # ----- minigrad.nn.functional's own functions -----
     Entry("pad", lambda a: mg.nn.functional.pad(a, (1, 2), value=0.5),
           lambda a: np.pad(a, [(0, 0)] * (a.ndim - 1) + [(1, 2)], constant_values=0.5),

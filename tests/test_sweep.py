@@ -504,3 +504,14 @@ def test_huber_and_smooth_l1_gradients_at_an_infinite_difference_are_the_slope(l
     x = mg.tensor(np.array([np.inf, -np.inf, 0.5]), requires_grad=True)
     getattr(mg.nn.functional, loss)(x, mg.tensor(np.zeros(3)), reduction="sum").backward()
     np.testing.assert_array_equal(x.grad, [slope, -slope, 0.5])
+
+
+def test_norm_gradient_at_a_zero_vector_is_zero_as_pytorchs():
+    # sqrt(sum(a * a)) gave 0 * inf = NaN: a zero-initialised bias under a norm penalty made the
+    # first step NaN. PyTorch's norm_backward takes the subgradient 0
+    b = mg.tensor(np.zeros(3), requires_grad=True)
+    (mg.norm(b) + mg.norm(mg.tensor(np.zeros((2, 2)), requires_grad=True), dim=1).sum()).backward()
+    np.testing.assert_array_equal(b.grad, [0.0, 0.0, 0.0])
+    x = mg.tensor(np.array([[3.0, 4.0], [0.0, 0.0]]), requires_grad=True)
+    x.norm(dim=1).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[0.6, 0.8], [0.0, 0.0]])
