@@ -160,6 +160,18 @@ def _explain(name, arrays, err):
         if inner[0] != inner[1]:
             message = f"matmul: shapes {shapes[0]} and {shapes[1]} do not align ({inner[0]} != {inner[1]})"
             return ValueError(message)
+    if name == "linear" and len(shapes) >= 2 and len(shapes[1]) == 2 and shapes[0]:
+        (n_out, n_in), bias = shapes[1], arrays[2] if len(arrays) > 2 else None
+        if shapes[0][-1] != n_in:
+            return ValueError(
+                f"linear: input of shape {shapes[0]} has {shapes[0][-1]} features, but weight of"
+                f" shape {shapes[1]} (out_features, in_features) takes {n_in}"
+            )
+        if bias is not None and np.shape(bias) not in ((), (1,), (n_out,)):
+            return ValueError(
+                f"linear: bias of shape {np.shape(bias)} should have shape ({n_out},), one entry"
+                f" per output feature of weight {shapes[1]}"
+            )
     shown = " and ".join(str(s) for s in shapes)
     if "broadcast" in str(err):
         return ValueError(f"{name}: shapes {shown} do not broadcast together")
