@@ -160,6 +160,18 @@ def _explain(name, arrays, err):
         if inner[0] != inner[1]:
             message = f"matmul: shapes {shapes[0]} and {shapes[1]} do not align ({inner[0]} != {inner[1]})"
             return ValueError(message)
+    if name == "linear" and len(shapes) >= 2 and len(shapes[1]) == 2 and shapes[0]:
+        (n_out, n_in), bias = shapes[1], arrays[2] if len(arrays) > 2 else None
+        if shapes[0][-1] != n_in:
+            return ValueError(
+                f"linear: input of shape {shapes[0]} has {shapes[0][-1]} features, but weight of"
+                f" shape {shapes[1]} (out_features, in_features) takes {n_in}"
+            )
+        if bias is not None and np.shape(bias) not in ((), (1,), (n_out,)):
+            return ValueError(
+                f"linear: bias of shape {np.shape(bias)} should have shape ({n_out},), one entry"
+                f" per output feature of weight {shapes[1]}"
+            )
     shown = " and ".join(str(s) for s in shapes)
     if "broadcast" in str(err):
         return ValueError(f"{name}: shapes {shown} do not broadcast together")
@@ -972,11 +984,27 @@ def logsumexp(input, dim, keepdim=False):
     return _logsumexp(input, axis=dim, keepdims=keepdim)
 
 
+@op("norm")
+def _norm2(a, axis=None, keepdims=False):
+    """sqrt(sum(a^2)); d/da = a / norm, and 0 where the norm is 0, as PyTorch's norm_backward
+    (built as sqrt(sum(a * a)), a zero vector's gradient was 0 * inf = NaN: a zero-initialised
+    bias under a norm penalty made the first step NaN)."""
+    axis = _axis(axis)
+    out = np.sqrt(np.sum(a * a, axis=axis, keepdims=keepdims))
+
+    def vjp(g, out, a):
+        norm = _keep_reduced_axes(out, axis, keepdims, a.shape)
+        safe = _where(_unwrap(norm) == 0, 1, norm)  # a is 0 there, so a / 1 = 0
+        return (_keep_reduced_axes(g, axis, keepdims, a.shape) * a / safe,)
+
+    return out, vjp
+
+
 def norm(input, p="fro", dim=None, keepdim=False):
     """The p-norm (sum |x|^p)^(1/p) over all elements or along dim; 'fro' and 2 are the same,
     inf is max |x|. Built from other ops, so its gradient comes from theirs."""
     if p in ("fro", 2):
-        return sqrt(sum(input * input, axis=dim, keepdims=keepdim))
+        return _norm2(input, axis=dim, keepdims=keepdim)
     if p == math.inf:
         return _amax(abs(input), axis=dim, keepdims=keepdim)
     if p == -math.inf:

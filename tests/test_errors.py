@@ -335,3 +335,23 @@ def test_assigning_a_plain_tensor_over_a_parameter_errors_instead_of_unregisteri
     layer.bias = None  # None and a new Parameter are fine
     layer.weight = mg.nn.Parameter(np.zeros((3, 2), dtype=np.float32))
     assert [name for name, _ in layer.named_parameters()] == ["weight"]
+
+
+def test_linear_names_the_mismatched_features_and_bias():
+    x = mg.tensor(np.ones((2, 3)))
+    with pytest.raises(
+        ValueError,
+        match=r"linear: input of shape \(2, 3\) has 3 features, but weight of shape \(4, 5\) \(out_features, in_features\) takes 5",
+    ):
+        F.linear(x, mg.tensor(np.ones((4, 5))))
+    with pytest.raises(ValueError, match=r"linear: bias of shape \(5,\) should have shape \(4,\)"):
+        F.linear(x, mg.tensor(np.ones((4, 3))), mg.tensor(np.ones(5)))
+
+
+def test_f_linear_is_x_weight_transpose_plus_bias():
+    rng = np.random.default_rng(0)
+    x, w, b = rng.standard_normal((2, 3)), rng.standard_normal((4, 3)), rng.standard_normal(4)
+    np.testing.assert_allclose(F.linear(mg.tensor(x), mg.tensor(w)).data, x @ w.T, rtol=1e-12)
+    np.testing.assert_allclose(
+        F.linear(mg.tensor(x), mg.tensor(w), mg.tensor(b)).data, x @ w.T + b, rtol=1e-12
+    )

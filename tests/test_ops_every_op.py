@@ -141,6 +141,7 @@ EVERY_OP = {
     "pad": (lambda a: mg.nn.functional.pad(a, (1, 2)), lambda a: np.pad(a, ((0, 0), (1, 2))), [normal(2, 3)]),
     "repeat": (lambda a: a.repeat(2, 1), lambda a: np.tile(a, (2, 1)), [normal(2, 3)]),
     "clone": (mg.clone, np.copy, [normal(2, 3)]),
+    "norm": (lambda a: a.norm(dim=1), lambda a: np.sqrt((a * a).sum(axis=1)), [normal(2, 3)]),
     "to": (lambda a: a.double().to(a.dtype), lambda a: a, [normal(2, 3)]),  # float32 -> 64 -> 32
 }
 

@@ -2,6 +2,8 @@
 load_state_dict and the keyword arguments PyTorch code passes."""
 
 import copy
+import hashlib
+import os
 
 import numpy as np
 import pytest
@@ -397,3 +399,38 @@ def test_an_lr_with_more_than_one_number_is_refused():
         ValueError, match=r"SGD: lr must be a number or a 0-d tensor, got shape \(2,\)"
     ):
         SGD([Param(np.zeros(2))], lr=np.array([0.1, 0.2]))
+
+
+def test_a_changed_jit_file_does_not_reuse_old_kernels(tmp_path):
+    """numba's cache checks a kernel's own file; _jit.py's hash in the cache name covers the rest."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import minigrad
+
+    shutil.copytree(
+        Path(minigrad.__file__).parent, tmp_path / "minigrad", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    step = (
+        "import numpy as np, minigrad as mg; p = mg.nn.Parameter(np.ones(4, np.float32));"
+        " p.grad = np.ones(4, np.float32); mg.optim.SGD([p], lr=0.5).step(); print(p.data.tolist())"
+    )
+
+    def run_and_list_cache():
+        result = subprocess.run(
+            [sys.executable, "-c", step], cwd=tmp_path, capture_output=True, text=True, timeout=600,
+            env={**os.environ, "PYTHONPATH": str(tmp_path), "MINIGRAD_DISABLE_JIT": "0"},
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.stdout.strip() == "[0.5, 0.5, 0.5, 0.5]"
+        return {p.name for p in (tmp_path / "minigrad" / "optim" / "__pycache__").glob("sgd.*.nbi")}
+
+    before = run_and_list_cache()
+    assert before, "the SGD kernel was not cached"
+    jit_file = tmp_path / "minigrad" / "optim" / "_jit.py"
+    jit_file.write_text(jit_file.read_text() + "\n# changed\n")
+    new_version = hashlib.sha1(jit_file.read_bytes()).hexdigest()[:12]
+    added = run_and_list_cache() - before
+    assert added and all(new_version in name for name in added), (before, added)

@@ -15,6 +15,7 @@ from ..ops import (  # noqa: F401 (re-exported: PyTorch's F.relu, F.gelu, ...)
     hardswish,
     hardtanh,
     leaky_relu,
+    linear,
     log_softmax,
     mish,
     relu,
@@ -39,7 +40,7 @@ __all__ = [
     "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu", "elu", "selu",
     "silu", "mish", "softplus", "hardtanh", "relu6", "hardswish",
     # the rest
-    "dropout", "one_hot", "pad",
+    "linear", "dropout", "one_hot", "pad",
 ]  # fmt: skip
 
 _REDUCTIONS = ("mean", "sum", "none")

@@ -9,9 +9,11 @@ before the first step to run the plain-numpy twins instead: slower, but steppabl
 """
 
 import functools
+import hashlib
 import os
 import types
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -109,12 +111,23 @@ def jit_disabled():
     return any(flag not in ("", "0") for flag in flags)
 
 
+# numba's disk cache checks that the kernel's own file is unchanged, not this one, yet every
+# kernel compiles in this file's helpers (weight_chunks, indices, prange above): after a change
+# here (a `git pull`), a kernel cached before it ran the old helpers' machine code on the new
+# arguments and crashed the process (seen: a segfault in Adadelta after a checkout that changed
+# only _jit.py among its files). This file's hash in each kernel's cache name makes such an entry
+# a different one; tests/test_optim_design.py::test_a_changed_jit_file_does_not_reuse_old_kernels.
+HELPERS_VERSION = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
 def compile_kernel(loop, parallel=False):
     """Compile ``loop`` with numba; if no cache directory is writable, compile without a cache."""
     import numba  # deferred: importing numba costs about a second
 
     register_numba_helpers()
     options = dict(JIT_OPTIONS)
+    if not parallel:
+        loop = renamed(loop, f"{loop.__qualname__}_{HELPERS_VERSION}")
     if parallel:
         # GNU OpenMP (numba's usual thread pool) lets idle worker threads spin by default. With
         # another busy process on a 2-core machine the spinning worker lost its core, and every
@@ -142,12 +155,17 @@ def compile_kernel(loop, parallel=False):
 
 def with_numba_prange(loop, numba_prange):
     """A copy of function ``loop`` in which the global name ``prange`` means ``numba.prange``."""
-    copy = types.FunctionType(
-        loop.__code__, {**loop.__globals__, "prange": numba_prange}, loop.__name__
-    )
     # numba names its cache files after the qualified name: a distinct one keeps the parallel
     # machine code from overwriting the serial one's cache entry (same signature) and vice versa.
-    copy.__qualname__ = loop.__qualname__ + "_parallel"
+    return renamed(
+        loop, f"{loop.__qualname__}_parallel_{HELPERS_VERSION}", prange=numba_prange
+    )
+
+
+def renamed(loop, qualname, **names):
+    """A copy of function ``loop`` under another qualified name, with extra global ``names``."""
+    copy = types.FunctionType(loop.__code__, {**loop.__globals__, **names}, loop.__name__)
+    copy.__qualname__ = qualname
     copy.__module__ = loop.__module__
     copy.__doc__ = loop.__doc__
     return copy
