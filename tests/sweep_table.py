@@ -173,8 +173,8 @@ def product_of_others(a, axis):
         if axis is None:
             rest = np.delete(a.reshape(-1), np.ravel_multi_index(index, a.shape))
         else:
-            line = a[index[:axis % a.ndim] + (slice(None),) + index[axis % a.ndim + 1:]]
-            rest = np.delete(line, index[axis % a.ndim])
+            k = axis % a.ndim
+            rest = np.delete(a[index[:k] + (slice(None),) + index[k + 1 :]], index[k])
         others[index] = np.prod(rest)
     return others
 
@@ -321,8 +321,10 @@ def bce_vjp(g, out, x, y):
 def bce_terms(g, out, x, y):
     n = max(x.size, 1)
     with np.errstate(all="ignore"):
-        return (np.abs(g) * (np.abs(y / x) + np.abs((1 - y) / (1 - x))) / n,
-                np.abs(g) * (np.abs(clamped_log(x)) + np.abs(clamped_log(1 - x))) / n)
+        return (
+            np.abs(g) * (np.abs(y / x) + np.abs((1 - y) / (1 - x))) / n,
+            np.abs(g) * (np.abs(clamped_log(x)) + np.abs(clamped_log(1 - x))) / n,
+        )
 
 
 def bce_logits_ref(x, y):

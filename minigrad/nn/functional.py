@@ -99,7 +99,7 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     ):  # PyTorch: beta = 0 is exactly the L1 loss (the quadratic branch would divide by 0)
         return _reduce("smooth_l1_loss", _abs(diff), reduction)
     small = np.abs(diff.data) < beta
-    inner = ops.where(small, diff, 0.0)  # so an infinite diff's unused square adds 0 * inf = NaN nowhere
+    inner = ops.where(small, diff, 0.0)  # an infinite diff's unused square: no 0 * inf = NaN
     loss = ops.where(small, 0.5 * inner * inner / beta, _abs(diff) - 0.5 * beta)
     return _reduce("smooth_l1_loss", loss, reduction)
 
@@ -245,7 +245,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     _check_same_shape("binary_cross_entropy_with_logits", input, target)
     # softplus(x) = log(1 + exp(x)), computed stably; its VJP is sigmoid(x), so the second
     # derivative is sigmoid'(x) everywhere (a max/abs form gives 0 at x = 0: sign(0) is flat)
-    if pos_weight is None:  # PyTorch's form: at x = inf, y < 1 the loss is inf (softplus(x) - x y: NaN)
+    # PyTorch's form: at x = inf, y < 1 the loss is inf (softplus(x) - x y was inf - inf = NaN)
+    if pos_weight is None:
         loss = (1 - target) * input + softplus(-input, threshold=np.inf)
     else:
         softplus_of_minus_x = softplus(-input, threshold=np.inf)
