@@ -14,9 +14,7 @@ from minigrad.optim.optimizer import Optimizer, check_betas, check_non_negative,
 
 def adam_numpy(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1, beta2,
                eps, weight_decay, maximize, decoupled):  # fmt: skip
-    """One Adam step in numpy, in place, for each parameter (the kernel's twin).
-
-    ``max_exp_avg_sqs`` is None unless amsgrad is on."""
+    """One Adam step in numpy, in place, for each parameter (the kernel's twin)."""
     for t in range(len(params)):
         param, exp_avg, exp_avg_sq = params[t], exp_avgs[t], exp_avg_sqs[t]
         real = param.dtype.type  # float32 weights get float32 arithmetic, as in PyTorch
@@ -54,7 +52,7 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, lr, beta1
         grad = grads[t][first:last]
         exp_avg = exp_avgs[t][first:last]
         exp_avg_sq = exp_avg_sqs[t][first:last]
-        if max_exp_avg_sqs is not None:  # amsgrad (see "optional state" in _jit.py)
+        if max_exp_avg_sqs is not None:  # amsgrad (see sgd.py on None)
             max_exp_avg_sq = max_exp_avg_sqs[t][first:last]
         real = param.dtype.type  # float32 weights get float32 arithmetic, as in PyTorch
         bias_correction1 = 1.0 - beta1 ** steps[t]

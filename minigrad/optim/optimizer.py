@@ -20,10 +20,9 @@ from operator import is_
 import numpy as np
 
 SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-# A batch holds at most this many parameters. numba compiles a kernel once per length of the
-# tuples it is given, so a group of 37 parameters compiles two lengths per kernel and dtype (16
-# and 5); longer tuples compile slowly (Adam: about 1 s for tuples of 16 arrays, 2 to 3 s for 32:
-# `benchmarks/bench_optim.py --kernel-costs`). Ten parameters are one batch, one kernel call.
+# At most this many parameters per batch. numba compiles a kernel once per tuple length: 37
+# parameters compile two lengths (16 and 5), 10 are one batch; longer tuples compile slowly (Adam:
+# about 1 s for 16 arrays, 2 to 3 s for 32: `benchmarks/bench_optim.py --kernel-costs`).
 MAX_BATCH = 16
 
 
@@ -154,12 +153,11 @@ class Batch:
 
     def view_grads(self, grads):
         """Take ``grads`` (already checked) as the gradients: 1-D, in the parameters' orders."""
-        flat = [grad.ravel(o) for grad, o in zip(grads, self.orders)]
-        self.grads = tuple(flat)
+        self.grads = tuple([grad.ravel(o) for grad, o in zip(grads, self.orders)])
         self._grad_arrays = grads
         # ravel views a gradient that is contiguous in that order and copies any other (a copy
         # has no .base); a copy must be made again at every step: the gradient may have changed
-        self._grads_copied = any([g.base is None for g in flat])
+        self._grads_copied = any([g.base is None for g in self.grads])
 
     def next_step(self, new_grads=None):
         """Make the batch ready for one more step, with new gradient arrays if any (checked)."""
@@ -312,10 +310,10 @@ class Optimizer:
     def _last_batches(self, arrays):
         """Last step's batches, ready for this step, if only gradient arrays changed since.
 
-        At 1e3 weights the Python around the kernel call is about half of a step (benchmarks.md).
-        When each group, parameter and ``p.data`` is the object it was then and the same
-        parameters have a gradient, only new gradient arrays need checking and viewing (the
-        batches still read the hyper-parameters and the state buffers afresh at every step).
+        At 1e3 weights the Python around the kernel is half a step (benchmarks.md): when each
+        group, parameter and ``p.data`` is the object it was and the same parameters have a
+        gradient, only new gradient arrays are checked and viewed (``update`` still reads the
+        hyper-parameters and the state buffers afresh).
         """
         last = self._last_step
         if last is None or len(arrays) != len(last[0]):
@@ -338,12 +336,8 @@ class Optimizer:
         return last[1]
 
     def _check_grad(self, p, data, grad):
-        if (
-            not isinstance(data, np.ndarray)
-            or not isinstance(grad, np.ndarray)
-            or grad.shape != data.shape
-            or grad.dtype != data.dtype
-        ):
+        bad = not isinstance(data, np.ndarray) or not isinstance(grad, np.ndarray)
+        if bad or grad.shape != data.shape or grad.dtype != data.dtype:
             self._bad_grad(p)
 
     def _batches(self, arrays):

@@ -46,7 +46,7 @@ def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffers, lr, alpha, 
         param = params[t][first:last]
         grad = grads[t][first:last]
         square_avg = square_avgs[t][first:last]
-        if grad_avgs is not None:  # centered (see "optional state" in _jit.py)
+        if grad_avgs is not None:  # centered (see sgd.py on None)
             grad_avg = grad_avgs[t][first:last]
         if momentum_buffers is not None:  # momentum > 0
             buf = momentum_buffers[t][first:last]

@@ -3,17 +3,19 @@
 Every algorithm file in minigrad.optim has the same three parts, in this order:
 
 1. ``<name>_numpy``: the numpy twin, the update rule in vectorised numpy. Read this first.
-2. ``<name>``: the same rule as plain loops, compiled by numba on first use (``@kernel(twin)``,
-   see ``_jit.py``). It takes tuples of 1-D arrays, one entry per parameter (``params[t]``,
+2. ``<name>``: the same rule as plain loops, compiled by numba on first use (``@kernel(twin)``, see
+   ``_jit.py``). It takes tuples of 1-D arrays, one entry per parameter (``params[t]``,
    ``grads[t]``, each state buffer), updates them in place, and loops over the parameters, then
    over each one's weights (``prange``: the iterations are independent). One call per batch of
    parameters instead of one per parameter, because a compiled call costs about a microsecond
-   whatever its size. Scalar constants such as ``1 - beta`` are formed in double precision and
-   cast once to the weights' dtype (``real = param.dtype.type``): float32 weights get float32
-   arithmetic as in PyTorch, without the bias a constant rounded in float32 would add. The loop
-   has no bare numeric literal (a literal is float64 or int64 and would promote it to float64),
-   and one assignment per line: numba 0.68's parallel compile lost the writes to arrays
-   unpacked as ``param, grad = params[t], grads[t]`` (tests/test_optim_design.py catches it).
+   whatever its size. A buffer only an option uses (momentum_buffers) is None when it is off; the
+   loop tests ``is not None`` on the argument, and numba compiles it without that branch. Scalar
+   constants such as ``1 - beta`` are formed in double precision and cast once to the weights'
+   dtype (``real = param.dtype.type``): float32 weights get float32 arithmetic as in PyTorch,
+   without the bias a constant rounded in float32 would add. The loop has no bare numeric literal
+   (a literal is float64 or int64 and would promote it to float64), and one assignment per line:
+   numba 0.68's parallel compile lost the writes to arrays unpacked as
+   ``param, grad = params[t], grads[t]`` (tests/test_optim_design.py catches it).
 3. The optimizer class: constructor (torch.optim's signature and defaults, checks), the state
    each parameter needs (``init_state``), and ``update``, which calls the kernel by keyword.
 """
@@ -24,9 +26,7 @@ from minigrad.optim.optimizer import Optimizer, check_non_negative, zeros_like
 
 def sgd_numpy(params, grads, momentum_buffers, steps, lr, momentum, dampening, weight_decay,
               nesterov, maximize):  # fmt: skip
-    """One SGD step in numpy, in place, for each parameter (the kernel's twin).
-
-    ``momentum_buffers`` is None when momentum is 0."""
+    """One SGD step in numpy, in place, for each parameter (the kernel's twin)."""
     for t in range(len(params)):
         param = params[t]
         real = param.dtype.type
@@ -52,7 +52,7 @@ def sgd(params, grads, momentum_buffers, steps, lr, momentum, dampening, weight_
         t, first, last = chunks[0][c], chunks[1][c], chunks[2][c]  # weights first:last of param t
         param = params[t][first:last]
         grad = grads[t][first:last]
-        if momentum_buffers is not None:  # momentum != 0 (see "optional state" in _jit.py)
+        if momentum_buffers is not None:  # momentum != 0
             buf = momentum_buffers[t][first:last]
         real = param.dtype.type
         lr_ = real(lr)
