@@ -395,8 +395,10 @@ def breakdown(total=1000, repeats=20000):
     Each line times one layer of the call path by itself, in a loop of ``repeats`` calls (the
     best of 5 loops): the whole step, the step's bookkeeping (``Optimizer._last_batches``: the
     identity checks, step counts), ``Adam.update`` (reads the group and the state views, calls
-    the kernel), the compiled kernel called directly with the same arguments, and a compiled
-    function that takes the same arguments and does nothing (numba's dispatch: converting them).
+    the kernel), the compiled kernel called directly with the same arguments, a compiled
+    function that takes the same arguments and does nothing (numba's dispatch: converting them),
+    and what the bookkeeping would cost if it checked and viewed everything again
+    (``Optimizer._batches``).
     """
     import numba
 
@@ -424,6 +426,8 @@ def breakdown(total=1000, repeats=20000):
         ("  Adam.update(group, batch)", lambda: opt.update(group, batch)),
         ("    compiled kernel, called directly", lambda: compiled(**arguments)),
         ("    a kernel that does nothing", lambda: does_nothing(**arguments)),
+        # last: it replaces the batches the lines above reuse
+        ("  without reuse: rebuilding the batches", lambda: opt._batches(arrays)),
     ]
     print(f"# Adam, {total:.0e} weights in 10 float32 tensors, {len(rest) + 1} batch(es)")
     for label, call in layers:
