@@ -436,7 +436,9 @@ def backpropagate(roots, seeds, create_graph=False):
     """
     # A tensor is made after its inputs, so every consumer of a tensor was made after it: taking
     # the tensors in reverse order of making (latest first) runs each VJP only once all of its
-    # output's gradient has been summed. The heap holds the tensors that have received a gradient.
+    # output's gradient has been summed. The heap holds the tensors that have received a gradient,
+    # as (-number, id, tensor): copies (copy.deepcopy of a model) share a number, and the id keeps
+    # the heap from ever comparing two tensors (a Tensor's `<` is elementwise).
     pending = {}  # gradients of this pass, still being summed
     # Tensors whose pending gradient is an array something else may hold too (the seed, the
     # consumer's own gradient passed through as by add, a view of one). A leaf gets its own copy
@@ -450,9 +452,9 @@ def backpropagate(roots, seeds, create_graph=False):
             pending[root] = pending[root] + seed
         else:
             pending[root] = seed
-            heapq.heappush(heap, (-root._seq, root))
+            heapq.heappush(heap, (-root._seq, id(root), root))
     while heap:
-        node = heapq.heappop(heap)[1]
+        node = heapq.heappop(heap)[2]
         grad = pending.pop(node)
         if node._hooks:
             grad = node._run_hooks(grad)
@@ -480,7 +482,7 @@ def backpropagate(roots, seeds, create_graph=False):
                     borrowed.discard(parent)
                 else:
                     pending[parent] = g
-                    heapq.heappush(heap, (-parent._seq, parent))
+                    heapq.heappush(heap, (-parent._seq, id(parent), parent))
                     if g is grad or getattr(g, "base", None) is not None:
                         borrowed.add(parent)
         elif node in borrowed and type(grad) is np.ndarray:

@@ -322,3 +322,16 @@ def test_backward_steps_gradient_is_final_when_yielded():
 def test_tensors_are_hashable_by_identity():
     a, b = mg.tensor([1.0]), mg.tensor([1.0])
     assert len({a: 1, b: 2}) == 2
+
+
+def test_a_deep_copied_model_and_its_original_in_one_backward():
+    # the copies carry their originals' creation numbers: backward's heap must never compare tensors
+    import copy
+
+    model = mg.nn.Linear(3, 2)
+    twin = copy.deepcopy(model)
+    x = mg.tensor(np.ones((4, 3)))
+    (model(x).sum() + 2 * twin(x).sum()).backward()
+    np.testing.assert_array_equal(model.weight.grad, np.full((2, 3), 4.0))
+    np.testing.assert_array_equal(twin.weight.grad, np.full((2, 3), 8.0))
+    np.testing.assert_array_equal(twin.bias.grad, [8.0, 8.0])
