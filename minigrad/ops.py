@@ -853,18 +853,18 @@ def _var(a, axis=None, correction=1, keepdims=False):
 
 @op("prod")
 def _prod(a, axis=None, keepdims=False):
-    """Product of the elements; d/da_i = product of the others = out / a_i where a_i != 0."""
+    """Product of the elements; d/da_i = product of the others = out / a_i unless out is 0."""
     axis = _axis(axis)
     out = np.prod(a, axis=axis, keepdims=keepdims)
 
     def vjp(g, out, a):
         g = _keep_reduced_axes(g, axis, keepdims, a.shape)
         full = _keep_reduced_axes(out, axis, keepdims, a.shape)
-        zeros = _unwrap(a) == 0
-        if not zeros.any():
+        if not (_unwrap(a) == 0).any() and not (_unwrap(out) == 0).any():
             return (g * (full / a),)  # as PyTorch: (g * out) / a underflows for a subnormal a
-        # with a zero, out / a is 0/0: take the product of the others directly (a constant, so
-        # a second derivative through it is not recorded)
+        # with a zero, out / a is 0/0, and a product that underflowed to 0 ([5e-324, 0.5]) gives
+        # 0 / a: take the product of the others directly (a constant, so a second derivative
+        # through it is not recorded)
         others = np.empty(np.shape(a))
         for i in np.ndindex(np.shape(a)):
             others[i] = _product_of_others(_unwrap(a), i, axis)

@@ -181,10 +181,11 @@ def product_of_others(a, axis):
 
 def prod_vjp(g, out, a, axis=None, keepdims=False):
     # PyTorch: without a zero, g * out / a (so a NaN or inf anywhere reaches every gradient of its
-    # product); with a zero, the product of the others
+    # product); with a zero, the product of the others. minigrad also takes the others' product
+    # when the product underflowed to 0 ([5e-324, 0.5]: PyTorch's out / a gives 0, not 0.5)
     full = reduce_shape(np.asarray(out), a, axis, keepdims)
     gk = reduce_shape(g, a, axis, keepdims)
-    if (a == 0).any():
+    if (a == 0).any() or (np.asarray(out) == 0).any():
         return (gk * product_of_others(a, axis),)
     return (gk * (full / a),)
 

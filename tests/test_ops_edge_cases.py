@@ -60,3 +60,11 @@ def test_power_zero_of_a_subnormal_base_has_zero_gradient_not_nan():
         (a**e).sum().backward()
     np.testing.assert_array_equal(a.grad, [0.0, 0.0])
     np.testing.assert_allclose(e.grad, np.log([2.22507386e-311, 1e-320]))
+
+
+def test_prod_gradient_when_the_product_underflows_to_zero():
+    # d prod / d a_i is the product of the others: 0.5 and 5e-324 here, although the product
+    # itself rounds to 0 (PyTorch's out / a gives 0 for both); found by the sweep in CI
+    a = mg.tensor(np.array([5e-324, 0.5]), requires_grad=True)
+    mg.prod(a).backward()
+    np.testing.assert_array_equal(a.grad, [0.5, 5e-324])
