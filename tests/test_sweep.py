@@ -8,6 +8,7 @@ differences where the op is smooth, and the dtypes of results and gradients.
 """
 
 import inspect
+import os
 
 import numpy as np
 import pytest
@@ -21,9 +22,14 @@ import minigrad as mg
 # Hostile values overflow and divide by zero on purpose; numpy's warnings about it are noise here.
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
+# The same examples on every run, so that the test command (and CI) passes or fails
+# reproducibly; MINIGRAD_SWEEP_EXPLORE=1 draws new ones (and more: 120 per op) to hunt for the
+# next defect (random draws found the clamp-bound tie and prod's underflow, in ordinary runs).
+EXPLORE = os.environ.get("MINIGRAD_SWEEP_EXPLORE") == "1"
 SWEEP = settings(
-    max_examples=12,
+    max_examples=120 if EXPLORE else 12,
     deadline=None,
+    derandomize=not EXPLORE,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
